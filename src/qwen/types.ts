@@ -1,0 +1,119 @@
+// The client's public types: what callers (the chat, the commands, completions) see.
+// Imports nothing from vscode; the whole src/qwen folder runs in plain Node.
+
+export type ProviderId =
+  | 'dashscope-intl'
+  | 'dashscope-us'
+  | 'dashscope-cn'
+  | 'dashscope-hk'
+  | 'aimlapi'
+  | 'maxtoken'
+  | 'custom';
+
+export const PROVIDER_IDS: readonly ProviderId[] = [
+  'dashscope-intl',
+  'dashscope-us',
+  'dashscope-cn',
+  'dashscope-hk',
+  'aimlapi',
+  'maxtoken',
+  'custom',
+];
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ChatMessage {
+  role: Role;
+  content: string | TextPart[] | null;
+  /** assistant messages that called tools */
+  tool_calls?: ToolCall[];
+  /** tool results */
+  tool_call_id?: string;
+  /** DashScope partial mode: the model continues this assistant prefix */
+  partial?: boolean;
+}
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** clamped to the model's output limit */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  tools?: ToolDefinition[];
+  /** sent only to models that accept it, and never on non-streaming calls */
+  thinking?: { enabled: boolean; budget?: number };
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+  /** AI/ML API's meta.usage.usd_spent */
+  usdSpent?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | (string & {});
+
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'toolCall'; index: number; call: ToolCall }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason };
+
+export interface ChatResult {
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  usage?: Usage;
+  finishReason?: FinishReason;
+  model?: string;
+  id?: string;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** called synchronously for each event, in order; never after abort or after the promise settles */
+  onEvent?: (event: StreamEvent) => void;
+}
+
+/** What the client needs to reach a server. Built by the glue from settings and SecretStorage. */
+export interface ClientConfig {
+  provider: ProviderId;
+  /** replaces the preset's URL when set; required for `custom` */
+  baseUrl?: string;
+  /** undefined or '' = send no Authorization header (custom local servers) */
+  apiKey?: string;
+  /** e.g. http://proxy:3128; when undefined, HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment apply */
+  proxy?: string;
+  noProxy?: string[];
+  /** false only when the user explicitly turned off TLS verification (VS Code's http.proxyStrictSSL) */
+  strictSSL?: boolean;
+  /** retries of 429/500/503/network failures before the first token */
+  maxRetries?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  userAgent?: string;
+  /** redacted diagnostics; never receives the key */
+  log?: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
