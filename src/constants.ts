@@ -1,0 +1,48 @@
+// Every public name of the extension in one place (CONTRACT.md). package.json holds the same ids;
+// test/integration checks that the two agree.
+
+export const EXTENSION_ID = 'qwen-coder.qwen-coder';
+
+export const Commands = {
+  setApiKey: 'qwen.setApiKey',
+  clearApiKey: 'qwen.clearApiKey',
+  selectModel: 'qwen.selectModel',
+  openChat: 'qwen.openChat',
+  newChat: 'qwen.newChat',
+  stop: 'qwen.stop',
+  explainSelection: 'qwen.explainSelection',
+  refactorSelection: 'qwen.refactorSelection',
+  fixSelection: 'qwen.fixSelection',
+  documentSelection: 'qwen.documentSelection',
+  generateTests: 'qwen.generateTests',
+  inlineEdit: 'qwen.inlineEdit',
+  acceptEdit: 'qwen.acceptEdit',
+  rejectEdit: 'qwen.rejectEdit',
+} as const;
+
+export const Views = {
+  container: 'qwen',
+  chat: 'qwen.chatView',
+} as const;
+
+export const Settings = {
+  section: 'qwen',
+  provider: 'provider',
+  baseUrl: 'baseUrl',
+  model: 'model',
+  completionsEnabled: 'completions.enabled',
+  completionsModel: 'completions.model',
+  completionsDebounceMs: 'completions.debounceMs',
+  maxRetries: 'request.maxRetries',
+  firstByteTimeoutSeconds: 'request.firstByteTimeoutSeconds',
+  idleTimeoutSeconds: 'request.idleTimeoutSeconds',
+} as const;
+
+/** Context keys used in `when` clauses. */
+export const ContextKeys = {
+  streaming: 'qwen.streaming',
+  hasPendingEdit: 'qwen.hasPendingEdit',
+} as const;
+
+/** Prefix of the SecretStorage entry holding one provider's key. */
+export const SECRET_PREFIX = 'qwen.apiKey.';

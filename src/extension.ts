@@ -1,0 +1,58 @@
+// Composition root: builds the services, registers everything, nothing else.
+import * as vscode from 'vscode';
+import { Commands, Views } from './constants';
+import { affectsQwen } from './config';
+import { Log } from './log';
+import { KeyStore, type SecretBackend } from './secrets';
+import { Services } from './services';
+import { StreamTracker } from './streams';
+import { QwenStatusBar } from './statusBar';
+import { registerKeyCommands } from './commands/keys';
+import { registerModelCommand } from './commands/model';
+
+/** Returned from activate() in test mode only, so integration tests can force failure paths. */
+export interface QwenTestApi {
+  services: Services;
+  activationMs: number;
+  setSecretBackend(backend: SecretBackend): void;
+  logLines(): string[];
+}
+
+export function activate(context: vscode.ExtensionContext): QwenTestApi | undefined {
+  const t0 = performance.now();
+  const log = new Log();
+  const keys = new KeyStore(context.secrets, process.env, (s) => log.addSecret(s));
+  const streams = new StreamTracker();
+  const services = new Services(context, log, keys, streams);
+  const status = new QwenStatusBar(services);
+
+  context.subscriptions.push(
+    log,
+    keys,
+    streams,
+    status,
+    ...registerKeyCommands(services),
+    registerModelCommand(services),
+    vscode.commands.registerCommand(Commands.stop, () => streams.stopAll()),
+    vscode.commands.registerCommand(Commands.openChat, async () => {
+      await vscode.commands.executeCommand(`${Views.chat}.focus`);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
+  );
+
+  const activationMs = performance.now() - t0;
+  log.info(`Qwen Coder activated in ${activationMs.toFixed(1)} ms (trusted workspace: ${vscode.workspace.isTrusted})`);
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    services,
+    activationMs,
+    setSecretBackend: (b) => keys.setBackend(b),
+    logLines: () => log.recent(),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { Commands } from './constants';
+import { readProxySettings, readSettings, type QwenSettings } from './config';
+import { KeyStore, SecretStoreUnavailableError } from './secrets';
+import type { Log } from './log';
+import type { StreamTracker } from './streams';
+import { PROVIDERS, QwenClient, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
+import type { ClientConfig } from './qwen/types';
+
+const APPROVED_HTTP_HOSTS = 'qwen.approvedHttpHosts';
+
+export interface ClientContext {
+  client: QwenClient;
+  settings: QwenSettings;
+  preset: ProviderPreset;
+  /** the model id to use for chat and commands */
+  model: string;
+  baseUrl: string;
+}
+
+/** Why no client could be made; the caller already told the user (interactive) or stays silent. */
+export type ClientUnavailable = { unavailable: 'missingKey' | 'badBaseUrl' | 'insecureHttp' | 'secretStore' };
+
+/**
+ * Builds clients from settings + SecretStorage on demand, so a changed setting or key applies
+ * to the next request with no reload. Owns the "where may the key go" decisions.
+ */
+export class Services {
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: Log,
+    readonly keys: KeyStore,
+    readonly streams: StreamTracker,
+  ) {}
+
+  settings(): QwenSettings {
+    return readSettings();
+  }
+
+  preset(settings = readSettings()): ProviderPreset {
+    return PROVIDERS[settings.provider];
+  }
+
+  modelFor(settings = readSettings()): string {
+    return settings.model || PROVIDERS[settings.provider].defaultModel;
+  }
+
+  /**
+   * A client for the active provider, or the reason there is none. With `interactive`, the user is
+   * told what is missing (with a button to fix it); without, nothing is shown (ghost text).
+   */
+  async client(opts: { interactive: boolean }): Promise<ClientContext | ClientUnavailable> {
+    const settings = readSettings();
+    const preset = PROVIDERS[settings.provider];
+    let baseUrl: string;
+    try {
+      baseUrl = resolveBaseUrl({ provider: settings.provider, baseUrl: settings.baseUrl || undefined });
+    } catch {
+      if (opts.interactive) {
+        const open = vscode.l10n.t('Open Settings');
+        void vscode.window
+          .showErrorMessage(vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.'), open)
+          .then((a) => a === open && vscode.commands.executeCommand('workbench.action.openSettings', 'qwen.baseUrl'));
+      }
+      return { unavailable: 'badBaseUrl' };
+    }
+
+    if (!(await this.transportAllowed(baseUrl, opts.interactive))) return { unavailable: 'insecureHttp' };
+
+    let key: string | undefined;
+    try {
+      key = (await this.keys.get(settings.provider, preset.envVar)).key;
+    } catch (e) {
+      if (e instanceof SecretStoreUnavailableError) {
+        this.log.error(`SecretStorage read failed: ${String((e as { cause?: unknown }).cause)}`);
+        if (opts.interactive) void vscode.window.showErrorMessage(e.message);
+        return { unavailable: 'secretStore' };
+      }
+      throw e;
+    }
+    if (!key && preset.requiresKey) {
+      if (opts.interactive) this.reportMissingKey(preset);
+      return { unavailable: 'missingKey' };
+    }
+
+    const proxy = readProxySettings();
+    const config: ClientConfig = {
+      provider: settings.provider,
+      baseUrl: settings.baseUrl || undefined,
+      apiKey: key,
+      proxy: proxy.proxy,
+      noProxy: proxy.noProxy,
+      strictSSL: proxy.strictSSL,
+      maxRetries: settings.maxRetries,
+      firstByteTimeoutMs: settings.firstByteTimeoutMs,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      userAgent: `qwen-coder-vscode/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
+      log: (level, message) => this.log.write(level, message),
+    };
+    return { client: new QwenClient(config), settings, preset, model: this.modelFor(settings), baseUrl };
+  }
+
+  reportMissingKey(preset: ProviderPreset): void {
+    const set = vscode.l10n.t('Set API Key');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t('No API key for {0}. Set one to start using Qwen (nothing was sent).', preset.label),
+        set,
+      )
+      .then((a) => a === set && vscode.commands.executeCommand(Commands.setApiKey));
+  }
+
+  /**
+   * HTTPS always; plain http to loopback always (local servers); plain http elsewhere only after the
+   * user agreed for that host, since the key would cross the network unencrypted.
+   */
+  private async transportAllowed(baseUrl: string, interactive: boolean): Promise<boolean> {
+    const verdict = checkTransport(baseUrl);
+    if (verdict.ok) return true;
+    const approved = this.context.globalState.get<string[]>(APPROVED_HTTP_HOSTS, []);
+    if (approved.includes(verdict.host)) return true;
+    if (!interactive) return false;
+    const allow = vscode.l10n.t('Allow for {0}', verdict.host);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} uses plain http: your API key and code would travel unencrypted to {1}. Send anyway?', baseUrl, verdict.host),
+      { modal: true },
+      allow,
+    );
+    if (choice !== allow) return false;
+    await this.context.globalState.update(APPROVED_HTTP_HOSTS, [...approved, verdict.host]);
+    return true;
+  }
+}
+
+export function isUnavailable(x: ClientContext | ClientUnavailable): x is ClientUnavailable {
+  return 'unavailable' in x;
+}

@@ -1,0 +1,56 @@
+// Shared by the integration suites that run inside the real extension host.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../src/constants';
+import type { QwenTestApi } from '../../src/extension';
+
+export async function activateQwen(): Promise<QwenTestApi> {
+  const ext = vscode.extensions.getExtension<QwenTestApi | undefined>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+  const api = await ext.activate();
+  assert.ok(api, 'activate() returns the test API in test mode');
+  return api;
+}
+
+type Fn = (...args: never[]) => unknown;
+
+/**
+ * Replaces a vscode.window function for one test. The test files live inside the extension under
+ * test, so they share its `vscode` API object: the extension calls the replacement.
+ */
+export function stubWindow<K extends keyof typeof vscode.window>(name: K, impl: (typeof vscode.window)[K] extends Fn ? (...args: Parameters<(typeof vscode.window)[K]>) => unknown : never): () => void {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const original = w[name];
+  w[name] = impl;
+  return () => {
+    w[name] = original;
+  };
+}
+
+/** Records the messages the extension shows, by kind, and restores the originals on `dispose`. */
+export function captureMessages(): { info: string[]; warn: string[]; error: string[]; dispose(): void } {
+  const info: string[] = [];
+  const warn: string[] = [];
+  const error: string[] = [];
+  const restore = [
+    stubWindow('showInformationMessage', ((m: string) => { info.push(m); return Promise.resolve(undefined); }) as never),
+    stubWindow('showWarningMessage', ((m: string) => { warn.push(m); return Promise.resolve(undefined); }) as never),
+    stubWindow('showErrorMessage', ((m: string) => { error.push(m); return Promise.resolve(undefined); }) as never),
+  ];
+  return { info, warn, error, dispose: () => restore.forEach((r) => r()) };
+}
+
+export async function setUserSetting(key: string, value: unknown): Promise<void> {
+  const dot = key.indexOf('.');
+  await vscode.workspace.getConfiguration(key.slice(0, dot)).update(key.slice(dot + 1), value, vscode.ConfigurationTarget.Global);
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
