@@ -109,10 +109,20 @@ export interface ClientConfig {
   noProxy?: string[];
   /** false only when the user explicitly turned off TLS verification (VS Code's http.proxyStrictSSL) */
   strictSSL?: boolean;
-  /** retries of 429/500/503/network failures before the first token */
+  /** extra trusted CA certificates in PEM (corporate TLS-inspecting proxies, self-signed local servers) */
+  ca?: string | string[];
+  /** retries of 429/500/503/network failures before the first token (default 3) */
   maxRetries?: number;
+  /** first retry waits about this long, doubling each time, with jitter (default 500) */
+  retryBaseDelayMs?: number;
+  /** longest wait between tries; a Retry-After above it ends the retries (default 30000) */
+  retryMaxDelayMs?: number;
+  /** until the response headers of a streaming request arrive (default 60000) */
   firstByteTimeoutMs?: number;
+  /** longest silence between two network chunks of a response (default 60000) */
   idleTimeoutMs?: number;
+  /** until the headers of a non-streaming request arrive: the server writes them after the whole answer (default 300000) */
+  requestTimeoutMs?: number;
   userAgent?: string;
   /** redacted diagnostics; never receives the key */
   log?: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;

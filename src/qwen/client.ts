@@ -1,0 +1,584 @@
+// The Qwen client: requests with retries, timeouts, abort and proxy; streaming and non-streaming.
+// Nothing here knows about VS Code; the glue builds a ClientConfig from settings and secrets.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { getModelInfo, type ModelInfo } from './catalog';
+import { errorFromNetwork, errorFromResponse, errorFromStream, QwenError, type ErrorContext } from './errors';
+import { BaseUrlError, PROVIDERS, resolveBaseUrl, type ProviderPreset } from './providers';
+import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection, type WireRequest } from './request';
+import { CompletionSchema, ModelListSchema, type Completion } from './schema';
+import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
+import { chooseProxy, send, type ProxyChoice } from './transport';
+import type { ChatRequest, ChatResult, ClientConfig, StreamEvent, StreamOptions, ToolCall } from './types';
+
+const DEFAULTS = {
+  maxRetries: 3,
+  firstByteTimeoutMs: 60_000,
+  idleTimeoutMs: 60_000,
+  requestTimeoutMs: 300_000,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+};
+
+/** Error bodies are short; a proxy's HTML page may not be. We read this much and no more. */
+const MAX_ERROR_BODY = 256 * 1024;
+const MAX_JSON_BODY = 64 * 1024 * 1024;
+
+type Logger = NonNullable<ClientConfig['log']>;
+
+/** Internal: a 400 that asks us to use the other mode (tools without stream, thinking models with stream). */
+class ModeRejection extends Error {
+  constructor(readonly want: 'non-stream' | 'stream') {
+    super(want);
+  }
+}
+
+interface Attempt {
+  url: URL;
+  method: 'GET' | 'POST';
+  body?: string;
+  accept: string;
+  /** ms to wait for response headers */
+  headerTimeoutMs: number;
+  signal?: AbortSignal;
+  ctx: ErrorContext;
+}
+
+export class QwenClient {
+  readonly preset: ProviderPreset;
+  private readonly cfg: ClientConfig & typeof DEFAULTS;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly log: Logger;
+
+  constructor(config: ClientConfig) {
+    this.cfg = { ...DEFAULTS, ...stripUndefined(config) } as ClientConfig & typeof DEFAULTS;
+    this.preset = PROVIDERS[config.provider] ?? PROVIDERS.custom;
+    // Keep-alive: a second request to DashScope skips the TCP and TLS handshakes (~hundreds of ms).
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 16,
+      rejectUnauthorized: config.strictSSL !== false,
+      ...(config.ca ? { ca: config.ca } : {}),
+    });
+    const sink = config.log;
+    const secrets = [config.apiKey];
+    this.log = sink ? (level, message) => sink(level, scrub(message, secrets)) : () => {};
+  }
+
+  /** Closes idle keep-alive sockets. */
+  dispose(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  /**
+   * Streams one answer. Events arrive synchronously through opts.onEvent, in order, never after
+   * abort or settle. Resolves with everything that arrived; rejects with a QwenError whose
+   * `partial` holds what arrived when anything had.
+   */
+  async streamChat(req: ChatRequest, opts: StreamOptions = {}): Promise<ChatResult> {
+    const model = await this.resolveModel(req.model, opts.signal);
+    const request = model === req.model ? req : { ...req, model };
+    const info = getModelInfo(model);
+    try {
+      return await this.streamWithRetries(request, info, opts);
+    } catch (e) {
+      if (e instanceof ModeRejection && e.want === 'non-stream') {
+        this.log('info', 'the server refused tools with stream; asking again without streaming');
+        const result = await this.completeWithRetries(request, info, opts.signal);
+        replayAsEvents(result, opts);
+        return result;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * One answer without streaming. Models that only stream (QwQ) or think unless told otherwise are
+   * streamed and collected, since DashScope refuses them (or thinking) on non-streaming calls.
+   */
+  async chat(req: ChatRequest, opts: { signal?: AbortSignal } = {}): Promise<ChatResult> {
+    const model = await this.resolveModel(req.model, opts.signal);
+    const request = model === req.model ? req : { ...req, model };
+    const info = getModelInfo(model);
+    if (info.streamOnly || info.thinkingByDefault) return this.streamWithRetries(request, info, { signal: opts.signal });
+    try {
+      return await this.completeWithRetries(request, info, opts.signal);
+    } catch (e) {
+      if (e instanceof ModeRejection) {
+        this.log('info', 'the server wants streaming for this model; streaming and collecting');
+        return this.streamWithRetries(request, info, { signal: opts.signal });
+      }
+      throw e;
+    }
+  }
+
+  /** GET {base}/models: what a custom server (vLLM, Ollama, LM Studio) serves. */
+  async listModels(opts: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const base = this.baseUrl();
+    const url = new URL(`${base}/models`);
+    const ctx = this.errorContext(url, '');
+    const text = await this.withRetries(opts.signal, ctx, () =>
+      this.requestText({ url, method: 'GET', accept: 'application/json', headerTimeoutMs: this.cfg.firstByteTimeoutMs, signal: opts.signal, ctx }),
+    );
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new QwenError({ kind: 'invalid-response', code: 'bad-json', ...ctxFields(ctx) });
+    }
+    const parsed = ModelListSchema.safeParse(json);
+    if (!parsed.success) throw new QwenError({ kind: 'invalid-response', code: 'bad-model-list', ...ctxFields(ctx) });
+    return parsed.data.data.map((m) => m.id);
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private baseUrl(): string {
+    try {
+      return resolveBaseUrl(this.cfg);
+    } catch (e) {
+      const msg = e instanceof BaseUrlError ? e.message : String(e);
+      throw new QwenError({ kind: 'config', code: e instanceof BaseUrlError ? `base-url-${e.reason}` : 'base-url', serverMessage: msg, actions: ['openSettings'], provider: this.preset.id, providerLabel: this.preset.label });
+    }
+  }
+
+  /** '' means "the server's first model" for custom servers, which often serve exactly one. */
+  private async resolveModel(model: string, signal?: AbortSignal): Promise<string> {
+    this.checkKey();
+    if (model) return model;
+    if (this.preset.defaultModel) return this.preset.defaultModel;
+    const ids = await this.listModels({ signal });
+    if (ids.length === 0) {
+      throw new QwenError({ kind: 'config', code: 'no-model', serverMessage: 'no model is set and the server lists none', actions: ['selectModel'], provider: this.preset.id, providerLabel: this.preset.label });
+    }
+    return ids[0]!;
+  }
+
+  private checkKey(): void {
+    if (this.preset.requiresKey && !this.cfg.apiKey) {
+      throw new QwenError({ kind: 'missing-key', actions: ['setApiKey'], provider: this.preset.id, providerLabel: this.preset.label });
+    }
+  }
+
+  private errorContext(url: URL, model: string): ErrorContext {
+    const proxy = chooseProxy(url, this.cfg);
+    return {
+      provider: this.preset.id,
+      providerLabel: this.cfg.baseUrl ? url.host : this.preset.label,
+      host: url.host,
+      model,
+      proxy: proxy?.display,
+      secrets: [this.cfg.apiKey],
+    };
+  }
+
+  private headers(accept: string, hasBody: boolean): Record<string, string> {
+    const h: Record<string, string> = { accept };
+    if (hasBody) h['content-type'] = 'application/json';
+    if (this.cfg.apiKey) h.authorization = `Bearer ${this.cfg.apiKey}`;
+    if (this.cfg.userAgent) h['user-agent'] = this.cfg.userAgent;
+    return h;
+  }
+
+  private open(a: Attempt): { req: http.ClientRequest; proxy?: ProxyChoice } {
+    const proxy = chooseProxy(a.url, this.cfg);
+    const secure = a.url.protocol === 'https:';
+    this.log('debug', `${a.method} ${a.url.toString()}${proxy ? ` via ${proxy.display}` : ''} (authorization: ${this.cfg.apiKey ? 'Bearer ***' : 'none'})`);
+    const req = send({
+      method: a.method,
+      url: a.url,
+      headers: this.headers(a.accept, a.body !== undefined),
+      body: a.body,
+      proxy,
+      agent: secure ? this.httpsAgent : this.httpAgent,
+      rejectUnauthorized: this.cfg.strictSSL !== false,
+      ca: this.cfg.ca,
+    });
+    return { req, proxy };
+  }
+
+  private backoffMs(attempt: number, retryAfterMs: number | undefined): number | undefined {
+    const cap = this.cfg.retryMaxDelayMs;
+    if (retryAfterMs !== undefined) {
+      // Honour the server's wish; when it asks for longer than we would ever wait, report instead.
+      if (retryAfterMs > cap) return undefined;
+      return retryAfterMs + Math.random() * Math.min(250, this.cfg.retryBaseDelayMs);
+    }
+    const exp = Math.min(cap, this.cfg.retryBaseDelayMs * 2 ** attempt);
+    return exp / 2 + Math.random() * (exp / 2);
+  }
+
+  private async withRetries<T>(signal: AbortSignal | undefined, ctx: ErrorContext, run: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run(attempt);
+      } catch (e) {
+        if (!(e instanceof QwenError)) throw e;
+        e.attempts = attempt + 1;
+        const delay = e.retryable && !e.partial && attempt < this.cfg.maxRetries && !signal?.aborted ? this.backoffMs(attempt, e.retryAfterMs) : undefined;
+        if (delay === undefined) {
+          this.log('warn', `request failed: ${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}${e.requestId ? ` request ${e.requestId}` : ''} after ${attempt + 1} attempt(s)`);
+          throw e.refresh();
+        }
+        this.log('info', `${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}: retry ${attempt + 1}/${this.cfg.maxRetries} in ${Math.round(delay)} ms`);
+        await sleep(delay, signal, ctx);
+      }
+    }
+  }
+
+  private streamWithRetries(req: ChatRequest, info: ModelInfo, opts: StreamOptions): Promise<ChatResult> {
+    const url = new URL(`${this.baseUrl()}/chat/completions`);
+    const ctx = this.errorContext(url, req.model);
+    const body = JSON.stringify(buildRequestBody(req, { stream: true, info, preset: this.preset }));
+    return this.withRetries(opts.signal, ctx, () => this.streamOnce(req, { url, method: 'POST', body, accept: 'text/event-stream', headerTimeoutMs: this.cfg.firstByteTimeoutMs, signal: opts.signal, ctx }, opts.onEvent));
+  }
+
+  private completeWithRetries(req: ChatRequest, info: ModelInfo, signal: AbortSignal | undefined): Promise<ChatResult> {
+    const url = new URL(`${this.baseUrl()}/chat/completions`);
+    const ctx = this.errorContext(url, req.model);
+    const wire: WireRequest = buildRequestBody(req, { stream: false, info, preset: this.preset });
+    const body = JSON.stringify(wire);
+    return this.withRetries(signal, ctx, async () => {
+      let text: string;
+      try {
+        text = await this.requestText({ url, method: 'POST', body, accept: 'application/json', headerTimeoutMs: Math.max(this.cfg.requestTimeoutMs, this.cfg.firstByteTimeoutMs), signal, ctx });
+      } catch (e) {
+        if (e instanceof QwenError && e.status === 400 && isThinkingNonStreamRejection(400, e.serverMessage)) throw new ModeRejection('stream');
+        throw e;
+      }
+      return parseCompletion(text, ctx);
+    });
+  }
+
+  /**
+   * One streaming attempt. Settles exactly once; after settling (or abort) the decoder is stopped
+   * so no further event reaches the caller.
+   */
+  private streamOnce(req: ChatRequest, a: Attempt, onEvent: ((e: StreamEvent) => void) | undefined): Promise<ChatResult> {
+    return new Promise<ChatResult>((resolve, reject) => {
+      const { signal, ctx } = a;
+      const decoder = new ChatStreamDecoder(onEvent, ctx);
+      if (signal?.aborted) {
+        reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+        return;
+      }
+      let settled = false;
+      let idleTimer: NodeJS.Timeout | undefined;
+      let res: IncomingMessage | undefined;
+      const { req: httpReq } = this.open(a);
+
+      const cleanup = () => {
+        clearTimeout(headerTimer);
+        if (idleTimer) clearTimeout(idleTimer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        decoder.stopped = true;
+        cleanup();
+        httpReq.destroy();
+        if (err instanceof QwenError && decoder.delivered) {
+          err.partial = decoder.snapshot();
+          err.retryable = err.retryable && !decoder.delivered;
+          err.refresh();
+        }
+        reject(err);
+      };
+      const succeed = () => {
+        if (settled) return;
+        settled = true;
+        decoder.stopped = true;
+        cleanup();
+        if (res && !res.complete) {
+          // `[DONE]` came; let the body end so the socket can be reused, but not forever.
+          const r = res;
+          const guard = setTimeout(() => r.destroy(), 2000);
+          guard.unref();
+          r.once('close', () => clearTimeout(guard));
+          r.resume();
+        }
+        resolve(decoder.result);
+      };
+      const onAbort = () => fail(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      const headerTimer = setTimeout(
+        () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'first-byte', timeoutMs: a.headerTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })),
+        a.headerTimeoutMs,
+      );
+
+      httpReq.on('error', (err) => fail(settled ? err : classifySocketError(err, ctx, decoder.delivered)));
+      httpReq.on('response', (response) => {
+        res = response;
+        clearTimeout(headerTimer);
+        if (settled) {
+          response.destroy();
+          return;
+        }
+        const status = response.statusCode ?? 0;
+        const type = String(response.headers['content-type'] ?? '');
+        if (status < 200 || status >= 300 || /html/i.test(type)) {
+          readBody(response, MAX_ERROR_BODY).then((text) => {
+            const err = errorFromResponse(status, response.headers, text, ctx);
+            fail(isToolsStreamRejection(status, err.serverMessage, req) ? new ModeRejection('non-stream') : err);
+          }, (e) => fail(classifySocketError(e, ctx, false)));
+          return;
+        }
+        if (/json/i.test(type)) {
+          // The server ignored stream:true and answered in one piece: deliver it as events.
+          readBody(response, MAX_JSON_BODY).then((text) => {
+            if (settled) return;
+            try {
+              const result = parseCompletion(text, ctx);
+              replayAsEvents(result, { onEvent: (e) => !settled && !signal?.aborted && onEvent?.(e), signal });
+              if (!settled) {
+                settled = true;
+                cleanup();
+                resolve(result);
+              }
+            } catch (e) {
+              fail(e);
+            }
+          }, (e) => fail(classifySocketError(e, ctx, false)));
+          return;
+        }
+
+        const idleMs = this.cfg.idleTimeoutMs;
+        idleTimer = setTimeout(
+          () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
+          idleMs,
+        );
+        let first = true;
+        response.on('data', (buf: Buffer) => {
+          if (settled) return;
+          idleTimer!.refresh();
+          if (first) {
+            first = false;
+            // A body that starts like HTML or JSON is not SSE whatever the content-type said.
+            const c = firstNonSpace(buf);
+            if (c === 0x3c /* < */) {
+              response.pause();
+              readRest(response, buf, MAX_ERROR_BODY).then((text) => fail(errorFromResponse(status, { 'content-type': 'text/html' }, text, ctx)), (e) => fail(classifySocketError(e, ctx, false)));
+              return;
+            }
+          }
+          try {
+            decoder.push(buf);
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          if (decoder.done) succeed();
+        });
+        response.on('end', () => {
+          if (settled) return;
+          try {
+            decoder.end();
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          succeed();
+        });
+        response.on('error', (err) => fail(classifySocketError(err, ctx, decoder.delivered, 'dropped')));
+        response.on('aborted', () => fail(new QwenError({ kind: 'dropped', retryable: true, actions: ['retry'], ...ctxFields(ctx) })));
+      });
+    });
+  }
+
+  /** One request whose whole body we want as text (non-streaming chat, model list, errors). */
+  private requestText(a: Attempt): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const { signal, ctx } = a;
+      if (signal?.aborted) {
+        reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+        return;
+      }
+      let settled = false;
+      const { req } = this.open(a);
+      const finish = (err: unknown, text?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (err) {
+          req.destroy();
+          reject(err);
+        } else resolve(text!);
+      };
+      const onAbort = () => finish(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(
+        () => finish(new QwenError({ kind: 'timeout', timeoutPhase: 'first-byte', timeoutMs: a.headerTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })),
+        a.headerTimeoutMs,
+      );
+      req.on('error', (err) => finish(classifySocketError(err, ctx, false)));
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        const ok = status >= 200 && status < 300 && !/html/i.test(String(res.headers['content-type'] ?? ''));
+        // The idle timeout also guards a body that stops arriving.
+        const idle = setTimeout(() => finish(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: this.cfg.idleTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })), this.cfg.idleTimeoutMs);
+        res.on('data', () => idle.refresh());
+        readBody(res, ok ? MAX_JSON_BODY : MAX_ERROR_BODY).then(
+          (text) => {
+            clearTimeout(idle);
+            if (ok && !/^\s*</.test(text)) finish(undefined, text);
+            else finish(errorFromResponse(status, ok ? { ...res.headers, 'content-type': 'text/html' } : res.headers, text, ctx));
+          },
+          (e) => {
+            clearTimeout(idle);
+            finish(classifySocketError(e, ctx, false, 'dropped'));
+          },
+        );
+      });
+    });
+  }
+}
+
+function ctxFields(ctx: ErrorContext) {
+  return { provider: ctx.provider, providerLabel: ctx.providerLabel, host: ctx.host, model: ctx.model || undefined, proxy: ctx.proxy };
+}
+
+function classifySocketError(err: unknown, ctx: ErrorContext, delivered: boolean, midBody?: 'dropped'): QwenError {
+  if (err instanceof QwenError) return err;
+  const code = (err as { code?: unknown })?.code;
+  // A reset or "aborted" once the body is flowing is a dropped stream, not a failure to connect.
+  if (midBody === 'dropped' && (code === 'ECONNRESET' || code === 'ECONNABORTED' || code === undefined || (err as Error)?.message === 'aborted')) {
+    return new QwenError({ kind: 'dropped', retryable: !delivered, actions: ['retry'], code: typeof code === 'string' ? code : undefined, ...ctxFields(ctx), cause: err });
+  }
+  return errorFromNetwork(err, ctx);
+}
+
+function readBody(res: IncomingMessage, limit: number): Promise<string> {
+  return readRest(res, undefined, limit);
+}
+
+function readRest(res: IncomingMessage, first: Buffer | undefined, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = first ? [first] : [];
+    let size = first?.length ?? 0;
+    let done = false;
+    res.on('data', (b: Buffer) => {
+      if (done) return;
+      size += b.length;
+      if (size > limit) {
+        // Enough to classify it; stop reading.
+        done = true;
+        parts.push(b);
+        res.destroy();
+        resolve(Buffer.concat(parts).toString('utf8', 0, limit));
+        return;
+      }
+      parts.push(b);
+    });
+    res.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(parts).toString('utf8'));
+    });
+    res.on('error', (e) => {
+      if (done) return;
+      done = true;
+      reject(e);
+    });
+    res.on('aborted', () => {
+      if (done) return;
+      done = true;
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    });
+    res.resume();
+  });
+}
+
+function firstNonSpace(buf: Buffer): number {
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0xef && c !== 0xbb && c !== 0xbf) return c;
+  }
+  return -1;
+}
+
+function parseCompletion(text: string, ctx: ErrorContext): ChatResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new QwenError({ kind: 'invalid-response', code: 'bad-json', ...ctxFields(ctx) });
+  }
+  const parsed = CompletionSchema.safeParse(json);
+  if (!parsed.success) throw new QwenError({ kind: 'invalid-response', code: 'bad-completion', ...ctxFields(ctx) });
+  const c: Completion = parsed.data;
+  if (c.error) throw errorFromStream(c.error, c.id ?? undefined, ctx);
+  const choice = c.choices?.find((ch) => (ch.index ?? 0) === 0);
+  if (!choice) throw new QwenError({ kind: 'invalid-response', code: 'no-choices', ...ctxFields(ctx) });
+  const m = choice.message;
+  const result = emptyResult();
+  const content = m?.content;
+  result.text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('') : '';
+  result.reasoning = m?.reasoning_content ?? m?.reasoning ?? '';
+  result.toolCalls = (m?.tool_calls ?? []).map(
+    (t, i): ToolCall => ({
+      id: t.id || `call_${i}`,
+      type: 'function',
+      function: {
+        name: t.function?.name ?? '',
+        arguments: typeof t.function?.arguments === 'string' ? t.function.arguments : t.function?.arguments ? JSON.stringify(t.function.arguments) : '',
+      },
+    }),
+  );
+  const usage = usageFromWire(c.usage, c.meta);
+  if (usage) result.usage = usage;
+  if (choice.finish_reason) result.finishReason = choice.finish_reason;
+  if (c.model) result.model = c.model;
+  if (c.id) result.id = c.id;
+  return result;
+}
+
+/** A whole answer delivered as the events a stream would have produced, in the same order. */
+function replayAsEvents(result: ChatResult, opts: StreamOptions): void {
+  const emit = opts.onEvent;
+  if (!emit) return;
+  const live = () => !opts.signal?.aborted;
+  if (result.reasoning && live()) emit({ type: 'reasoning', text: result.reasoning });
+  if (result.text && live()) emit({ type: 'text', text: result.text });
+  result.toolCalls.forEach((call, index) => live() && emit({ type: 'toolCall', index, call }));
+  if (result.finishReason && live()) emit({ type: 'finish', reason: result.finishReason });
+  if (result.usage && live()) emit({ type: 'usage', usage: result.usage });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, ctx: ErrorContext): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function scrub(message: string, secrets: (string | undefined)[]): string {
+  let out = message;
+  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
+  return out.replace(/(authorization\s*[:=]\s*"?)(bearer\s+)?(?!\*\*\*)[^\s",}]+/gi, '$1$2***');
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
