@@ -2,7 +2,7 @@
 // and the tests and benchmarks (Node, CJS, dependencies left to node_modules).
 // Usage: node esbuild.mjs [--production] [--watch] [--only=extension,webview,tests]
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -70,7 +70,17 @@ const targets = {
   },
 };
 
+/** The webview loads codicons from the extension's own folder (node_modules is not packaged). */
+function copyCodicons() {
+  const from = 'node_modules/@vscode/codicons/dist';
+  const to = 'media/dist/codicons';
+  mkdirSync(to, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, f), join(to, f));
+}
+
 const chosen = Object.entries(targets).filter(([name, opts]) => opts && (!only || only.has(name)) && (name !== 'tests' || opts.entryPoints.length > 0));
+
+if (chosen.some(([n]) => n === 'webview')) copyCodicons();
 
 if (watch) {
   for (const [, opts] of chosen) await (await esbuild.context(opts)).watch();

@@ -9,10 +9,16 @@ import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
 import { registerKeyCommands } from './commands/keys';
 import { registerModelCommand } from './commands/model';
+import { registerExplainCommand } from './commands/explain';
+import { ChatController } from './chat/controller';
+import { ChatViewProvider } from './chat/viewProvider';
+import { ContextCollector } from './chat/context';
+import { ConversationStore } from './chat/store';
 
 /** Returned from activate() in test mode only, so integration tests can force failure paths. */
 export interface QwenTestApi {
   services: Services;
+  chat: ChatController;
   activationMs: number;
   setSecretBackend(backend: SecretBackend): void;
   logLines(): string[];
@@ -25,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   const streams = new StreamTracker();
   const services = new Services(context, log, keys, streams);
   const status = new QwenStatusBar(services);
+  const contextCollector = new ContextCollector();
+  const chat = new ChatController(services, new ConversationStore(context.workspaceState), contextCollector);
+  const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
 
   context.subscriptions.push(
     log,
@@ -34,9 +43,20 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     ...registerKeyCommands(services),
     registerModelCommand(services),
     vscode.commands.registerCommand(Commands.stop, () => streams.stopAll()),
+    contextCollector,
+    chat,
+    chatView,
+    vscode.window.registerWebviewViewProvider(Views.chat, chatView),
     vscode.commands.registerCommand(Commands.openChat, async () => {
-      await vscode.commands.executeCommand(`${Views.chat}.focus`);
+      await chatView.reveal();
+      chatView.focusInput();
     }),
+    vscode.commands.registerCommand(Commands.newChat, async () => {
+      chat.newChat();
+      await chatView.reveal();
+      chatView.focusInput();
+    }),
+    registerExplainCommand(chat, chatView),
     vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
   );
@@ -47,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
     services,
+    chat,
     activationMs,
     setSecretBackend: (b) => keys.setBackend(b),
     logLines: () => log.recent(),

@@ -1,0 +1,431 @@
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import type { ContextChip, ErrorAction, HostToWebview, Thinking, TurnError, ViewState, WebviewToHost } from '../protocol/messages';
+import { estimateCost, getModelInfo, isQwenError, describeError, type QwenError } from '../qwen';
+import type { ChatResult, Usage } from '../qwen/types';
+import { Commands, Settings } from '../constants';
+import { isUnavailable, type Services } from '../services';
+import { DeltaBatcher } from './batcher';
+import { buildMessages, estimateTokens } from './history';
+import { ConversationStore, titleFrom, type Conversation, type StoredTurn } from './store';
+import type { ContextCollector } from './context';
+
+/** Where the controller sends view messages; the view provider drops them while the view is closed. */
+export type Post = (m: HostToWebview) => void;
+
+const ERROR_ACTIONS: Partial<Record<string, ErrorAction>> = {
+  setApiKey: 'setApiKey',
+  retry: 'retry',
+  removeFlaggedMessage: 'removeFlagged',
+  openSettings: 'openSettings',
+  checkRegion: 'openSettings',
+  checkProxy: 'openSettings',
+  selectModel: 'selectModel',
+};
+
+/**
+ * The conversation the chat view shows and the one request streaming into it. Owns turns,
+ * persistence and cancellation; the view is just a mirror that can close and reopen at any time.
+ */
+export class ChatController implements vscode.Disposable {
+  private conv: Conversation;
+  private running: { turnId: string; controller: AbortController } | undefined;
+  /** undefined = the model's own default */
+  private thinking: { enabled?: boolean; budget: number | null } = { budget: null };
+  private post: Post = () => undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly store: ConversationStore,
+    private readonly context: ContextCollector,
+  ) {
+    const latest = store.list()[0];
+    this.conv = (latest && store.load(latest.id)) || this.emptyConversation();
+    // A turn that was streaming when the window closed is shown as stopped, with what it had.
+    for (const t of this.conv.turns) if (t.status === 'streaming') t.status = 'stopped';
+  }
+
+  attach(post: Post): void {
+    this.post = post;
+  }
+
+  detach(): void {
+    this.post = () => undefined;
+  }
+
+  get isStreaming(): boolean {
+    return !!this.running;
+  }
+
+  // ------------------------------------------------------------------ view state
+
+  state(): ViewState {
+    const settings = this.services.settings();
+    const preset = this.services.preset(settings);
+    const model = this.services.modelFor(settings);
+    const models = [...new Set([model, ...preset.models].filter(Boolean))].map((id) => ({ id, label: id }));
+    return {
+      conversationId: this.conv.turns.length ? this.conv.id : null,
+      conversations: this.store.list(),
+      turns: this.conv.turns.map(({ contextText: _c, excluded: _e, ...t }) => t),
+      models,
+      model,
+      thinking: this.thinkingState(model),
+      context: this.context.chips(),
+      streaming: !!this.running,
+      needsApiKey: false,
+    };
+  }
+
+  private thinkingState(model: string): Thinking {
+    const info = getModelInfo(model);
+    return {
+      capability: info.thinking,
+      enabled: info.thinking === 'always' ? true : info.thinking === 'none' ? false : (this.thinking.enabled ?? !!info.thinkingByDefault),
+      budget: this.thinking.budget,
+      maxBudget: info.maxThinkingBudget ?? null,
+    };
+  }
+
+  pushState(): void {
+    this.post({ type: 'state', state: this.state() });
+  }
+
+  // ------------------------------------------------------------------ messages from the view
+
+  async handle(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return; // the provider sends init
+      case 'send':
+        await this.ask(m.text, await this.context.take(m.contextIds));
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'newChat':
+        this.newChat();
+        return;
+      case 'openConversation': {
+        if (this.running) this.stop();
+        const conv = this.store.load(m.id);
+        if (conv) {
+          this.conv = conv;
+          this.pushState();
+        }
+        return;
+      }
+      case 'deleteConversation':
+        if (m.id === this.conv.id) {
+          this.stop();
+          this.conv = this.emptyConversation();
+        }
+        await this.store.delete(m.id);
+        this.pushState();
+        return;
+      case 'regenerate':
+        await this.rerun(m.turnId, undefined, false);
+        return;
+      case 'editAndResend':
+        await this.rerun(m.turnId, m.text, false);
+        return;
+      case 'continue':
+        await this.rerun(m.turnId, undefined, true);
+        return;
+      case 'copyConversation':
+        await vscode.env.clipboard.writeText(this.asMarkdown());
+        this.post({ type: 'notice', text: vscode.l10n.t('Conversation copied as Markdown.'), kind: 'info' });
+        return;
+      case 'codeAction':
+        await vscode.commands.executeCommand('qwen.internal.codeAction', m.action, m.code, m.language);
+        return;
+      case 'selectModel':
+        await vscode.workspace.getConfiguration(Settings.section).update(Settings.model, m.model, vscode.ConfigurationTarget.Global);
+        this.pushState();
+        return;
+      case 'setThinking':
+        this.thinking = { enabled: m.enabled, budget: m.budget };
+        this.post({ type: 'thinking', thinking: this.thinkingState(this.services.modelFor()) });
+        return;
+      case 'removeContext':
+        this.context.remove(m.id);
+        this.post({ type: 'context', chips: this.context.chips() });
+        return;
+      case 'requestMentions':
+        this.post({ type: 'mentionCandidates', requestId: m.requestId, items: await this.context.mentionCandidates(m.query) });
+        return;
+      case 'addMention':
+        await this.context.addMention(m.id, m.kind);
+        this.post({ type: 'context', chips: this.context.chips() });
+        return;
+      case 'errorAction':
+        await this.errorAction(m.action, m.turnId);
+        return;
+      case 'confirmLargeContext':
+        this.pendingConfirm.get(m.requestId)?.(m.confirmed);
+        return;
+      case 'openLink':
+        await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
+        return;
+      case 'log':
+        this.services.log.write(m.level, `webview: ${m.message}`);
+        return;
+    }
+  }
+
+  private readonly pendingConfirm = new Map<string, (ok: boolean) => void>();
+
+  // ------------------------------------------------------------------ turns
+
+  newChat(): void {
+    this.stop();
+    this.conv = this.emptyConversation();
+    this.pushState();
+  }
+
+  stop(): void {
+    this.running?.controller.abort();
+  }
+
+  /** Asks a question in the current conversation, with context text gathered by the caller. */
+  async ask(question: string, context: { chips: ContextChip[]; text: string }): Promise<void> {
+    if (this.running) this.stop();
+    const turn: StoredTurn = {
+      id: randomUUID(),
+      question,
+      context: context.chips,
+      contextText: context.text || undefined,
+      answer: '',
+      reasoning: '',
+      status: 'streaming',
+      model: this.services.modelFor(),
+    };
+    if (!this.conv.turns.length) this.conv.title = titleFrom(question);
+    this.conv.turns.push(turn);
+    await this.run(turn, this.conv.turns.slice(0, -1));
+  }
+
+  private async rerun(turnId: string, newQuestion: string | undefined, continuing: boolean): Promise<void> {
+    const idx = this.conv.turns.findIndex((t) => t.id === turnId);
+    if (idx < 0) return;
+    if (this.running) this.stop();
+    const old = this.conv.turns[idx]!;
+    const turn: StoredTurn = {
+      ...old,
+      question: newQuestion ?? old.question,
+      answer: continuing ? old.answer : '',
+      reasoning: continuing ? old.reasoning : '',
+      status: 'streaming',
+      error: undefined,
+      usage: undefined,
+      costUsd: undefined,
+      finishReason: undefined,
+      model: this.services.modelFor(),
+    };
+    this.conv.turns.splice(idx, this.conv.turns.length - idx, turn);
+    await this.run(turn, this.conv.turns.slice(0, idx), continuing ? old.answer : undefined);
+  }
+
+  private async run(turn: StoredTurn, history: StoredTurn[], continueFrom?: string): Promise<void> {
+    this.post({ type: 'turnStart', turn: this.viewTurn(turn) });
+    const cc = await this.services.client({ interactive: true });
+    if (isUnavailable(cc)) {
+      const msg =
+        cc.unavailable === 'missingKey'
+          ? vscode.l10n.t('No API key is set for {0}. Set one to start (nothing was sent).', this.services.preset().label)
+          : cc.unavailable === 'insecureHttp'
+            ? vscode.l10n.t('Not sent: the server address uses plain http and was not allowed.')
+            : cc.unavailable === 'secretStore'
+              ? vscode.l10n.t('VS Code could not read your API key from the system keyring. Install and unlock a keyring (for example gnome-keyring or KWallet), or set the key in an environment variable instead.')
+              : vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.');
+      const actions: ErrorAction[] = cc.unavailable === 'missingKey' ? ['setApiKey'] : ['openSettings'];
+      return this.fail(turn, { message: msg, actions });
+    }
+
+    const info = getModelInfo(cc.model);
+    const built = buildMessages({
+      history,
+      current: turn,
+      contextWindow: info.contextWindow,
+      reserveForAnswer: Math.min(info.maxOutputTokens, 8192),
+      instructions: await this.context.instructions(),
+      continueFrom,
+    });
+    if (built.droppedTurns > 0) {
+      turn.trimmedTurns = built.droppedTurns;
+      this.post({ type: 'historyTrimmed', turnId: turn.id, droppedTurns: built.droppedTurns });
+    }
+    const confirmAbove = vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000);
+    if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
+      const ok = await this.confirmLarge(built.promptTokens, cc.model, info.contextWindow);
+      if (!ok) {
+        turn.status = 'stopped';
+        turn.finishReason = 'cancelled';
+        this.post({ type: 'turnEnd', turnId: turn.id, finishReason: 'cancelled' });
+        await this.persist();
+        return;
+      }
+    }
+
+    const controller = new AbortController();
+    const tracked = this.services.streams.begin(vscode.l10n.t('chat'), controller.signal);
+    this.running = { turnId: turn.id, controller: tracked.controller };
+    const answer: string[] = [turn.answer];
+    const reasoning: string[] = [turn.reasoning];
+    const batcher = new DeltaBatcher((b) => this.post({ type: 'delta', turnId: turn.id, ...b }));
+    let usage: Usage | undefined;
+    try {
+      const thinking = this.thinkingState(cc.model);
+      const result: ChatResult = await cc.client.streamChat(
+        {
+          model: cc.model,
+          messages: built.messages,
+          thinking: thinking.capability === 'optional' ? { enabled: thinking.enabled, budget: thinking.budget ?? undefined } : undefined,
+        },
+        {
+          signal: tracked.controller.signal,
+          onEvent: (e) => {
+            if (e.type === 'text') {
+              answer.push(e.text);
+              batcher.addText(e.text);
+            } else if (e.type === 'reasoning') {
+              reasoning.push(e.text);
+              batcher.addReasoning(e.text);
+            } else if (e.type === 'usage') usage = e.usage;
+          },
+        },
+      );
+      batcher.flush();
+      turn.answer = answer.join('');
+      turn.reasoning = reasoning.join('');
+      turn.status = 'done';
+      turn.finishReason = result.finishReason ?? 'stop';
+      const u = usage ?? result.usage;
+      turn.usage = this.viewUsage(u);
+      turn.costUsd = u ? (u.usdSpent ?? estimateCost(cc.model, u) ?? null) : undefined;
+      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: this.viewUsage(turn.usage), costUsd: turn.costUsd });
+      void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', turn.answer.length);
+    } catch (e) {
+      batcher.flush();
+      turn.answer = answer.join('');
+      turn.reasoning = reasoning.join('');
+      if (tracked.controller.signal.aborted || (isQwenError(e) && e.kind === 'aborted')) {
+        turn.status = 'stopped';
+        turn.finishReason = 'cancelled';
+        this.post({ type: 'turnEnd', turnId: turn.id, finishReason: 'cancelled' });
+      } else {
+        this.services.log.error(e instanceof Error ? e : String(e));
+        this.fail(turn, this.turnError(e), true);
+      }
+    } finally {
+      batcher.dispose();
+      this.services.streams.end(tracked);
+      if (this.running?.turnId === turn.id) this.running = undefined;
+      await this.persist();
+      this.post({ type: 'conversations', conversations: this.store.list() });
+    }
+  }
+
+  private confirmLarge(tokens: number, model: string, contextWindow: number): Promise<boolean> {
+    const requestId = randomUUID();
+    const cost = estimateCost(model, { promptTokens: tokens, completionTokens: 0, totalTokens: tokens }) ?? null;
+    return new Promise((resolve) => {
+      this.pendingConfirm.set(requestId, (ok) => {
+        this.pendingConfirm.delete(requestId);
+        resolve(ok);
+      });
+      this.post({ type: 'confirmLargeContext', requestId, tokens, costUsd: cost, contextWindow });
+    });
+  }
+
+  private turnError(e: unknown): TurnError {
+    if (isQwenError(e)) {
+      const qe = e as QwenError;
+      const actions = [...new Set([qe.action, ...((qe as { actions?: string[] }).actions ?? [])].map((a) => (a ? ERROR_ACTIONS[a] : undefined)).filter((a): a is ErrorAction => !!a))];
+      if (qe.retryable && !actions.includes('retry')) actions.push('retry');
+      return { message: qe.message || describeError(qe), actions: actions.slice(0, 4) };
+    }
+    return { message: vscode.l10n.t('Something went wrong: {0}', this.services.log.scrub(String((e as Error)?.message ?? e))), actions: ['retry', 'showLog'] };
+  }
+
+  private fail(turn: StoredTurn, error: TurnError, alreadyStarted = false): void {
+    turn.status = 'error';
+    turn.error = error;
+    if (!alreadyStarted) void this.persist();
+    this.post({ type: 'turnError', turnId: turn.id, error });
+  }
+
+  private async errorAction(action: ErrorAction, turnId?: string): Promise<void> {
+    switch (action) {
+      case 'setApiKey':
+        await vscode.commands.executeCommand(Commands.setApiKey);
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:qwen-coder.qwen-coder');
+        return;
+      case 'selectModel':
+        await vscode.commands.executeCommand(Commands.selectModel);
+        this.pushState();
+        return;
+      case 'showLog':
+        this.services.log.show();
+        return;
+      case 'retry':
+        if (turnId) await this.rerun(turnId, undefined, false);
+        return;
+      case 'removeFlagged': {
+        // The flagged question stays visible but is never sent again, so the conversation can go on.
+        const t = this.conv.turns.find((x) => x.id === turnId);
+        if (t) {
+          t.excluded = true;
+          t.error = { message: vscode.l10n.t('This message was removed from the conversation after a content-moderation refusal.'), actions: [] };
+          await this.persist();
+          this.pushState();
+        }
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private viewTurn(t: StoredTurn) {
+    const { contextText: _c, excluded: _e, ...view } = t;
+    return { ...view, usage: this.viewUsage(t.usage) };
+  }
+
+  private viewUsage(u: Usage | StoredTurn['usage'] | undefined) {
+    if (!u) return undefined;
+    const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = u as Usage;
+    return { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens };
+  }
+
+  private async persist(): Promise<void> {
+    if (this.conv.turns.length) await this.store.save(this.conv);
+  }
+
+  private emptyConversation(): Conversation {
+    const now = Date.now();
+    return { id: randomUUID(), title: '', createdAt: now, updatedAt: now, turns: [] };
+  }
+
+  asMarkdown(): string {
+    const parts = [`# ${this.conv.title || 'Qwen chat'}`];
+    for (const t of this.conv.turns) {
+      parts.push(`## ${vscode.l10n.t('Question')}\n\n${t.question}`);
+      if (t.reasoning) parts.push(`<details><summary>${vscode.l10n.t('Reasoning')}</summary>\n\n${t.reasoning}\n\n</details>`);
+      if (t.answer) parts.push(`## ${vscode.l10n.t('Answer')}${t.model ? ` (${t.model})` : ''}\n\n${t.answer}`);
+    }
+    return parts.join('\n\n') + '\n';
+  }
+
+  /** Token estimate of a prompt, for callers that show it before sending. */
+  static estimate(text: string): number {
+    return estimateTokens(text);
+  }
+
+  dispose(): void {
+    this.stop();
+    for (const r of this.pendingConfirm.values()) r(false);
+  }
+}

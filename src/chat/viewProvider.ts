@@ -1,0 +1,108 @@
+import * as vscode from 'vscode';
+import { createNonce, renderWebviewHtml } from '../protocol/html';
+import { parseWebviewMessage, type HostToWebview, type Locale } from '../protocol/messages';
+import type { Log } from '../log';
+import type { ChatController } from './controller';
+import type { ContextCollector } from './context';
+
+export function uiLocale(): Locale {
+  return vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+}
+
+/**
+ * The `qwen.chatView` webview: serves the page with a strict CSP, validates every message both
+ * ways, and mirrors the controller's state. Holds no conversation state of its own.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly readyWaiters: (() => void)[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: ChatController,
+    private readonly context: ContextCollector,
+    private readonly log: Log,
+  ) {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    this.subs.push(
+      context.onDidChange(() => {
+        // Selection changes fire per keystroke: refresh the chips at most every 150 ms.
+        if (pending || !this.ready) return;
+        pending = setTimeout(async () => {
+          pending = undefined;
+          await context.refresh();
+          this.post({ type: 'context', chips: context.chips() });
+        }, 150);
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [media] };
+    const dist = vscode.Uri.joinPath(media, 'dist');
+    view.webview.html = renderWebviewHtml({
+      cspSource: view.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview-style.css')).toString(),
+      codiconsUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+      locale: uiLocale(),
+    });
+    this.controller.attach((m) => this.post(m));
+    view.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const parsed = parseWebviewMessage(raw);
+      if (!parsed.message) {
+        this.log.warn(`Dropped an invalid message from the chat view: ${parsed.reason}`);
+        return;
+      }
+      const m = parsed.message;
+      if (m.type === 'ready') {
+        await this.context.refresh();
+        this.ready = true;
+        void view.webview.postMessage({ type: 'init', locale: uiLocale(), state: this.controller.state() } satisfies HostToWebview);
+        this.readyWaiters.splice(0).forEach((r) => r());
+        return;
+      }
+      try {
+        await this.controller.handle(m);
+      } catch (e) {
+        this.log.error(e instanceof Error ? e : String(e));
+      }
+    }, undefined, this.subs);
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.ready = false;
+      this.controller.detach();
+    }, undefined, this.subs);
+  }
+
+  private post(m: HostToWebview): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(m);
+  }
+
+  /** Reveals the view and waits until its page has said `ready` (commands that stream into it). */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand('qwen.chatView.focus');
+    if (this.ready) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10_000);
+      this.readyWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  focusInput(text?: string): void {
+    this.post({ type: 'focusInput', text });
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+  }
+}
