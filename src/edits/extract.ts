@@ -1,0 +1,502 @@
+// From a model's answer to the exact replacement text for a selection: find the fenced block,
+// choose one when there are several, then make it fit the document (EOL, tabs or spaces, base
+// indentation, blank lines and final newline matching the selection). Model output is untrusted:
+// every path ends in a plain string or a reason why there is none.
+
+import { fenceMatchesLanguage, isKnownFenceTag } from '../prompts/languages';
+import {
+  detectEol,
+  detectIndentStyle,
+  endsWithEol,
+  type Eol,
+  indentWidth,
+  type IndentStyle,
+  isBlank,
+  leadingWhitespace,
+  splitLines,
+} from './text';
+
+export interface CodeBlock {
+  /** the fence's first word, lower case ('' when untagged) */
+  lang: string;
+  /** the whole info string after the fence */
+  info: string;
+  /** content with LF line ends and no final newline */
+  code: string;
+  /** false when the answer ended before the closing fence (truncated or still streaming) */
+  complete: boolean;
+  /** offsets of the block, fences included, in the answer */
+  start: number;
+  end: number;
+}
+
+export interface ExtractOptions {
+  /** the selection's text exactly as in the document: the reference for EOL, indentation and blank lines */
+  original: string;
+  languageId?: string;
+  /** the document's EOL; detected from `original` when absent */
+  eol?: Eol;
+  /** the editor's indentation; detected from `original` when absent */
+  indent?: IndentStyle;
+  /** the document text on the selection's first line before the selection ('' for whole lines) */
+  linePrefix?: string;
+  /** accept an answer without any fence as code (default false: prose must never land in a file) */
+  allowBare?: boolean;
+}
+
+export type ExtractResult =
+  | {
+      ok: true;
+      /** the replacement for `original`, ready to put in the document */
+      code: string;
+      block: CodeBlock;
+      blockIndex: number;
+      blockCount: number;
+      /** why this block was chosen, for logs and for telling the user */
+      why: string;
+      /** the block had no closing fence */
+      truncated: boolean;
+    }
+  | { ok: false; reason: 'no-code-block'; message: string };
+
+interface Fence {
+  indent: string;
+  char: number;
+  len: number;
+  info: string;
+}
+
+function parseFenceOpen(line: string): Fence | null {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  const ch = line.charCodeAt(i);
+  if (ch !== 96 && ch !== 126) return null;
+  let j = i;
+  while (line.charCodeAt(j) === ch) j++;
+  if (j - i < 3) return null;
+  const info = line.slice(j).trim();
+  if (ch === 96 && info.includes('`')) return null;
+  return { indent: line.slice(0, i), char: ch, len: j - i, info };
+}
+
+function isFenceClose(line: string, f: Fence): boolean {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  let j = i;
+  while (line.charCodeAt(j) === f.char) j++;
+  if (j - i < f.len) return false;
+  for (; j < line.length; j++) {
+    const c = line.charCodeAt(j);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** A line that could be the start of the closing fence still being written. */
+function isPartialFence(line: string, f: Fence): boolean {
+  const t = line.trim();
+  if (t.length === 0 || t.length > f.len) return false;
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== f.char) return false;
+  return true;
+}
+
+/** `python title="x"`, `ts:src/a.ts`, `{.rust}`, `src/a.py` → python, ts, rust, py */
+export function fenceLang(info: string): string {
+  let s = info.replace(/^[{.\s]+/, '');
+  s = s.split(/[\s{}:,]/, 1)[0] ?? '';
+  if (s.includes('/') || (s.includes('.') && !isKnownFenceTag(s.toLowerCase()))) {
+    const dot = s.lastIndexOf('.');
+    s = dot >= 0 ? s.slice(dot + 1) : '';
+  }
+  return s.toLowerCase();
+}
+
+/** CommonMark removes the opening fence's indentation from content lines; so do we, leniently. */
+function dedentContent(line: string, indent: string): string {
+  if (!indent) return line;
+  if (line.startsWith(indent)) return line.slice(indent.length);
+  const ws = leadingWhitespace(line);
+  return line.slice(Math.min(ws.length, indent.length));
+}
+
+/** Every fenced block (``` or ~~~, three or more), in order; the last may be unclosed. */
+export function findCodeBlocks(answer: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  let open: { fence: Fence; start: number; lines: string[] } | null = null;
+  let pos = 0;
+  while (pos < answer.length) {
+    const nl = answer.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? answer.length : nl;
+    const next = nl < 0 ? answer.length : nl + 1;
+    let line = answer.slice(pos, lineEnd);
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (!open) {
+      const f = parseFenceOpen(line);
+      if (f) open = { fence: f, start: pos, lines: [] };
+    } else if (isFenceClose(line, open.fence)) {
+      blocks.push(makeBlock(open.fence, open.lines, true, open.start, next));
+      open = null;
+    } else {
+      // A last line without newline that looks like a fence being typed is not code.
+      if (!(nl < 0 && isPartialFence(line, open.fence))) open.lines.push(dedentContent(line, open.fence.indent));
+    }
+    pos = next;
+  }
+  if (open) blocks.push(makeBlock(open.fence, open.lines, false, open.start, answer.length));
+  return blocks;
+}
+
+function makeBlock(f: Fence, lines: string[], complete: boolean, start: number, end: number): CodeBlock {
+  return { lang: fenceLang(f.info), info: f.info, code: lines.join('\n'), complete, start, end };
+}
+
+/**
+ * Which block is the replacement: one tagged with the selection's language, else an untagged one,
+ * else any; within that, skipping a block that only repeats the original ("before" / "after"
+ * answers), the largest.
+ */
+export function chooseBlock(blocks: readonly CodeBlock[], languageId: string | undefined, original?: string): { index: number; why: string } {
+  if (blocks.length === 0) return { index: -1, why: 'no fenced block' };
+  if (blocks.length === 1) return { index: 0, why: 'the only fenced block' };
+  const tiers: Array<{ name: string; test: (b: CodeBlock) => boolean }> = [
+    { name: `tagged ${languageId ?? ''}`.trim(), test: (b) => fenceMatchesLanguage(b.lang, languageId) },
+    { name: 'untagged', test: (b) => b.lang === '' },
+    { name: 'any language', test: () => true },
+  ];
+  const origNorm = original === undefined ? undefined : normalizeForCompare(original);
+  for (const tier of tiers) {
+    const idx: number[] = [];
+    blocks.forEach((b, i) => tier.test(b) && !isBlank(b.code) && idx.push(i));
+    if (idx.length === 0) continue;
+    const fresh = origNorm === undefined ? idx : idx.filter((i) => normalizeForCompare(blocks[i].code) !== origNorm);
+    const pool = fresh.length > 0 ? fresh : idx;
+    let best = pool[0];
+    for (const i of pool) if (blocks[i].code.length > blocks[best].code.length) best = i;
+    const skipped = pool.length < idx.length ? ', skipping a copy of the original' : '';
+    const why = pool.length === 1 ? `the only ${tier.name} block of ${blocks.length}${skipped}` : `the largest of ${pool.length} ${tier.name} blocks (${blocks.length} in all)${skipped}`;
+    return { index: best, why };
+  }
+  return { index: blocks.length - 1, why: `all ${blocks.length} blocks are empty; took the last` };
+}
+
+function normalizeForCompare(s: string): string {
+  return splitLines(s)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .join('\n');
+}
+
+export function extractReplacement(answer: string, opts: ExtractOptions): ExtractResult {
+  const blocks = findCodeBlocks(answer);
+  if (blocks.length === 0) {
+    if (opts.allowBare && !isBlank(answer.replace(/\n/g, ''))) {
+      const block: CodeBlock = { lang: '', info: '', code: answer.replace(/\r\n/g, '\n').replace(/\n+$/, ''), complete: true, start: 0, end: answer.length };
+      return { ok: true, code: normalizeCode(block.code, opts), block, blockIndex: 0, blockCount: 0, why: 'no fence: the whole answer', truncated: false };
+    }
+    return { ok: false, reason: 'no-code-block', message: 'The answer contains no code block.' };
+  }
+  const { index, why } = chooseBlock(blocks, opts.languageId, opts.original);
+  const block = blocks[index];
+  return { ok: true, code: normalizeCode(block.code, opts), block, blockIndex: index, blockCount: blocks.length, why, truncated: !block.complete };
+}
+
+/** The selection's indentation facts that every output line is measured against. */
+export interface IndentPlan {
+  eol: Eol;
+  style: IndentStyle;
+  /** the indentation string of the selection's least indented line, and its width */
+  baseStr: string;
+  baseWidth: number;
+  /** the selection's first non-blank line's indentation (with the line prefix when that is blank) */
+  firstStr: string;
+  firstWidth: number;
+  /** least width of the other non-blank lines (Infinity when there are none) */
+  otherMin: number;
+  /** chars already in the document before the selection on its first line; non-blank means mid-line */
+  linePrefix: string;
+  /** the selection's own blank lines at its start and end, reproduced around the code */
+  leadingBlank: string[];
+  trailingBlank: string[];
+  finalEol: boolean;
+}
+
+export function planIndent(opts: ExtractOptions): IndentPlan {
+  const original = opts.original;
+  const eol = opts.eol ?? detectEol(original);
+  const style = opts.indent ?? detectIndentStyle(original);
+  const tab = style.size || 4;
+  const linePrefix = opts.linePrefix ?? '';
+  const prefixBlank = isBlank(linePrefix);
+  const lines = splitLines(original);
+  const finalEol = endsWithEol(original);
+  if (finalEol) lines.pop();
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (!isBlank(lines[i])) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  const plan: IndentPlan = { eol, style, baseStr: '', baseWidth: 0, firstStr: '', firstWidth: 0, otherMin: Infinity, linePrefix, leadingBlank: [], trailingBlank: [], finalEol };
+  if (first < 0) return plan;
+  plan.leadingBlank = lines.slice(0, first);
+  plan.trailingBlank = lines.slice(last + 1);
+  let baseWidth = Infinity;
+  for (let i = first; i <= last; i++) {
+    if (isBlank(lines[i])) continue;
+    let ws = leadingWhitespace(lines[i]);
+    if (i === 0) ws = prefixBlank ? linePrefix + ws : leadingWhitespace(linePrefix);
+    const w = indentWidth(ws, tab);
+    if (i === first) [plan.firstStr, plan.firstWidth] = [ws, w];
+    else plan.otherMin = Math.min(plan.otherMin, w);
+    if (w < baseWidth) [baseWidth, plan.baseStr] = [w, ws];
+  }
+  plan.baseWidth = baseWidth;
+  return plan;
+}
+
+/** The step, in columns, of the model's space indentation; JSDoc's ` * ` lines (one extra column) are tolerated. */
+function inferUnit(widths: number[], preferred: number): number {
+  for (const u of [preferred, 4, 2, 8, 3]) {
+    if (u <= 0) continue;
+    let exact = 0;
+    let ok = true;
+    for (const w of widths) {
+      const r = w % u;
+      if (r === 0) exact++;
+      else if (!(r === 1 && u > 2)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && exact > 0) return u;
+  }
+  return preferred || 4;
+}
+
+/** Renders `d` columns of indentation in the document's style; `unit` is the model's step when it used spaces. */
+function renderIndent(d: number, style: IndentStyle, unit: number): string {
+  if (d <= 0) return '';
+  if (!style.useTabs) return ' '.repeat(d);
+  return '\t'.repeat(Math.floor(d / unit)) + ' '.repeat(d % unit);
+}
+
+/**
+ * Makes extracted code (LF, no final newline) fit where the selection was. Exported for tests and
+ * for the streaming extractor's final pass.
+ */
+export function normalizeCode(code: string, opts: ExtractOptions): string {
+  const plan = planIndent(opts);
+  const tab = plan.style.size || 4;
+  const lines = splitLines(code);
+  let first = 0;
+  while (first < lines.length && isBlank(lines[first])) first++;
+  let last = lines.length - 1;
+  while (last >= first && isBlank(lines[last])) last--;
+  if (first > last) return '';
+  const body = lines.slice(first, last + 1);
+
+  // Widths of the model's lines and which indentation character it used.
+  let tabLines = 0;
+  let spaceLines = 0;
+  let codeMin = Infinity;
+  let otherMin = Infinity;
+  const widths = new Array<number>(body.length);
+  for (let i = 0; i < body.length; i++) {
+    if (isBlank(body[i])) {
+      widths[i] = -1;
+      continue;
+    }
+    const ws = leadingWhitespace(body[i]);
+    if (ws.charCodeAt(0) === 9) tabLines++;
+    else if (ws.length > 0) spaceLines++;
+    const w = indentWidth(ws, tab);
+    widths[i] = w;
+    codeMin = Math.min(codeMin, w);
+    if (i > 0) otherMin = Math.min(otherMin, w);
+  }
+  const modelTabs = tabLines > spaceLines;
+  const styleDiffers = (modelTabs && !plan.style.useTabs) || (spaceLines > 0 && plan.style.useTabs);
+  const midLine = !isBlank(plan.linePrefix);
+
+  // The model often drops only the first line's indentation (it saw the selection start mid-line).
+  const firstOnly = !midLine && body.length > 1 && widths[0] < plan.firstWidth && otherMin !== Infinity && plan.otherMin !== Infinity && otherMin >= plan.otherMin;
+  const shift = !firstOnly && codeMin < plan.baseWidth;
+  const relWidths: number[] = [];
+  for (let i = 0; i < body.length; i++) if (widths[i] > 0) relWidths.push(shift ? widths[i] - codeMin : widths[i]);
+  const unit = modelTabs ? tab : inferUnit(relWidths.filter((w) => w > 0), tab);
+
+  const out: string[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const line = body[i];
+    if (widths[i] < 0) {
+      out.push('');
+      continue;
+    }
+    const content = line.slice(leadingWhitespace(line).length);
+    let indent: string;
+    if (i === 0 && firstOnly) indent = plan.firstStr;
+    else if (shift) indent = plan.baseStr + renderIndent(widths[i] - codeMin, plan.style, unit);
+    else if (styleDiffers) indent = renderIndent(widths[i], plan.style, unit);
+    else indent = leadingWhitespace(line);
+    out.push(indent + content);
+  }
+  // The selection's first line continues text already in the document: do not repeat its indentation.
+  if (plan.linePrefix) {
+    const ws = leadingWhitespace(out[0]);
+    out[0] = midLine ? out[0].slice(ws.length) : out[0].slice(Math.min(ws.length, plan.linePrefix.length));
+  }
+  const all = plan.leadingBlank.concat(out, plan.trailingBlank);
+  return all.join(plan.eol) + (plan.finalEol ? plan.eol : '');
+}
+
+const LONG_LINE = 2000;
+
+/**
+ * The same extraction while the answer streams: code lines come out as soon as they are complete,
+ * already fitted to the document as far as the lines so far allow; `finish()` runs the full
+ * extraction on the whole answer, which is the final word. The state depends only on the text
+ * received, never on how it was chunked.
+ */
+export class StreamingExtractor {
+  /** completed code lines, fitted to the document, without EOL */
+  readonly lines: string[] = [];
+  /** the code line being written (fitted), '' when none */
+  partial = '';
+  state: 'before' | 'inside' | 'closed' = 'before';
+
+  private readonly chunks: string[] = [];
+  private pendingRaw = '';
+  private fence: Fence | null = null;
+  private skipping: Fence | null = null;
+  private readonly plan: IndentPlan;
+  private readonly tab: number;
+  private codeBase = -1;
+  private heldBlank = 0;
+  private firstCode = true;
+  private longPartial: string | undefined;
+
+  constructor(private readonly opts: ExtractOptions) {
+    this.plan = planIndent(opts);
+    this.tab = this.plan.style.size || 4;
+  }
+
+  /** Feeds a chunk; returns how many lines were appended to `lines`. */
+  push(chunk: string): number {
+    this.chunks.push(chunk);
+    const before = this.lines.length;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', start);
+      if (nl < 0) break;
+      const raw = this.pendingRaw + chunk.slice(start, nl);
+      this.pendingRaw = '';
+      this.longPartial = undefined;
+      this.rawLine(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.pendingRaw += start === 0 ? chunk : chunk.slice(start);
+    this.partial = this.fitPartial();
+    return this.lines.length - before;
+  }
+
+  /** The code so far (completed lines and the partial one), in the document's EOL. */
+  codeSoFar(): string {
+    const eol = this.plan.eol;
+    const s = this.lines.join(eol);
+    return this.partial ? (s ? s + eol + this.partial : this.partial) : s;
+  }
+
+  /** The whole answer so far. */
+  answer(): string {
+    if (this.chunks.length > 1) this.chunks.splice(0, this.chunks.length, this.chunks.join(''));
+    return this.chunks[0] ?? '';
+  }
+
+  /** The final extraction of everything received. */
+  finish(): ExtractResult {
+    return extractReplacement(this.answer(), this.opts);
+  }
+
+  private rawLine(line: string): void {
+    if (this.state === 'closed') return;
+    if (this.skipping) {
+      if (isFenceClose(line, this.skipping)) this.skipping = null;
+      return;
+    }
+    if (this.state === 'before') {
+      const f = parseFenceOpen(line);
+      if (!f) return;
+      const lang = fenceLang(f.info);
+      // A block plainly in another language (a shell command before the code) is not the edit.
+      if (lang && this.opts.languageId && isKnownFenceTag(lang) && !fenceMatchesLanguage(lang, this.opts.languageId)) {
+        this.skipping = f;
+        return;
+      }
+      this.fence = f;
+      this.state = 'inside';
+      for (const b of this.plan.leadingBlank) this.lines.push(b);
+      return;
+    }
+    const f = this.fence!;
+    if (isFenceClose(line, f)) {
+      this.state = 'closed';
+      return;
+    }
+    const content = dedentContent(line, f.indent);
+    if (isBlank(content)) {
+      // Blank lines wait for the next code line: trailing ones are the selection's business.
+      if (this.codeBase >= 0) this.heldBlank++;
+      return;
+    }
+    for (; this.heldBlank > 0; this.heldBlank--) this.lines.push('');
+    this.lines.push(this.fit(content));
+  }
+
+  private fit(line: string): string {
+    const ws = leadingWhitespace(line);
+    const w = indentWidth(ws, this.tab);
+    if (this.codeBase < 0) this.codeBase = w;
+    const p = this.plan;
+    const modelTabs = ws.charCodeAt(0) === 9;
+    const styleDiffers = ws.length > 0 && modelTabs !== p.style.useTabs;
+    let indent: string;
+    // While streaming, the model's space step is assumed to be the editor's; finish() infers it.
+    if (this.codeBase < p.baseWidth) indent = p.baseStr + renderIndent(w - this.codeBase, p.style, this.tab);
+    else if (styleDiffers) indent = renderIndent(w, p.style, this.tab);
+    else indent = ws;
+    let out = indent + line.slice(ws.length);
+    if (this.firstCode && p.linePrefix) {
+      const lw = leadingWhitespace(out);
+      out = isBlank(p.linePrefix) ? out.slice(Math.min(lw.length, p.linePrefix.length)) : out.slice(lw.length);
+    }
+    this.firstCode = false;
+    return out;
+  }
+
+  private fitPartial(): string {
+    if (this.state !== 'inside' || !this.pendingRaw) return '';
+    // A very long line shows only its head, computed once, so each chunk stays cheap.
+    if (this.pendingRaw.length > LONG_LINE) {
+      if (this.longPartial === undefined) this.longPartial = this.fitRaw(this.pendingRaw.slice(0, LONG_LINE));
+      return this.longPartial;
+    }
+    this.longPartial = undefined;
+    return this.fitRaw(this.pendingRaw);
+  }
+
+  private fitRaw(raw: string): string {
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    const f = this.fence!;
+    if (isPartialFence(raw, f)) return '';
+    const content = dedentContent(raw, f.indent);
+    if (isBlank(content)) return '';
+    const saveBase = this.codeBase;
+    const saveFirst = this.firstCode;
+    const fitted = this.fit(content);
+    this.codeBase = saveBase;
+    this.firstCode = saveFirst;
+    return fitted;
+  }
+}
