@@ -23,8 +23,9 @@ describe('untrusted folder', () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     mkdirSync(join(folder, '.vscode'), { recursive: true });
     settingsFile = join(folder, '.vscode', 'settings.json');
-    writeFileSync(settingsFile, JSON.stringify({ 'qwen.model': 'workspace-chosen-model', 'qwen.completions.enabled': true }));
-    await waitFor('workspace settings loaded', () => vscode.workspace.getConfiguration('qwen').inspect('model')?.workspaceValue === 'workspace-chosen-model');
+    // qwen.completions.debounceMs is not restricted: once its workspace value shows, VS Code has read the file.
+    writeFileSync(settingsFile, JSON.stringify({ 'qwen.model': 'workspace-chosen-model', 'qwen.completions.enabled': true, 'qwen.completions.debounceMs': 777 }));
+    await waitFor('workspace settings loaded', () => vscode.workspace.getConfiguration('qwen').inspect('completions.debounceMs')?.workspaceValue === 777, 10_000);
   });
 
   after(async () => {
