@@ -168,7 +168,7 @@ export class QwenClient {
     const proxy = chooseProxy(url, this.cfg);
     return {
       provider: this.preset.id,
-      providerLabel: this.cfg.baseUrl ? url.host : this.preset.label,
+      providerLabel: this.cfg.baseUrl || this.preset.id === 'custom' ? undefined : this.preset.label,
       host: url.host,
       model,
       proxy: proxy?.display,
@@ -187,7 +187,7 @@ export class QwenClient {
   private open(a: Attempt): { req: http.ClientRequest; proxy?: ProxyChoice } {
     const proxy = chooseProxy(a.url, this.cfg);
     const secure = a.url.protocol === 'https:';
-    this.log('debug', `${a.method} ${a.url.toString()}${proxy ? ` via ${proxy.display}` : ''} (authorization: ${this.cfg.apiKey ? 'Bearer ***' : 'none'})`);
+    this.log('debug', `${a.method} ${a.url.toString()}${proxy ? ` via ${proxy.display}` : ''} (Authorization: ${this.cfg.apiKey ? 'Bearer ***' : 'none'})`);
     const req = send({
       method: a.method,
       url: a.url,
@@ -312,7 +312,8 @@ export class QwenClient {
         a.headerTimeoutMs,
       );
 
-      httpReq.on('error', (err) => fail(settled ? err : classifySocketError(err, ctx, decoder.delivered)));
+      // Once the response has started, a socket error means the stream was cut: `dropped`.
+      httpReq.on('error', (err) => fail(classifySocketError(err, ctx, decoder.delivered, res ? 'dropped' : undefined)));
       httpReq.on('response', (response) => {
         res = response;
         clearTimeout(headerTimer);
@@ -570,10 +571,11 @@ function sleep(ms: number, signal: AbortSignal | undefined, ctx: ErrorContext): 
   });
 }
 
+/** The key never reaches a log line, even inside text a server echoed. */
 function scrub(message: string, secrets: (string | undefined)[]): string {
   let out = message;
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
-  return out.replace(/(authorization\s*[:=]\s*"?)(bearer\s+)?(?!\*\*\*)[^\s",}]+/gi, '$1$2***');
+  return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -131,7 +131,8 @@ export function isQwenError(e: unknown): e is QwenError {
 /** What the classifiers need to know about the request that failed. */
 export interface ErrorContext {
   provider: ProviderId;
-  providerLabel: string;
+  /** the preset's label; undefined when qwen.baseUrl sends requests elsewhere */
+  providerLabel?: string;
   host: string;
   model: string;
   proxy?: string;
@@ -316,9 +317,8 @@ export function errorFromResponse(
 export function errorFromStream(error: { code?: unknown; type?: unknown; message?: unknown }, id: string | undefined, ctx: ErrorContext): QwenError {
   const code = error.code === null || error.code === undefined ? (typeof error.type === 'string' ? error.type : '') : String(error.code);
   const message = typeof error.message === 'string' ? error.message : '';
-  let kind = kindFromText(code, message);
-  if (!kind && /internal|server|overloaded|unavailable|timeout/i.test(`${code} ${message}`)) kind = 'server';
-  kind ??= 'stream-error';
+  // Only the kinds that change what the user should do are singled out; the rest is a stream error.
+  const kind = kindFromText(code, message) ?? 'stream-error';
   const filtered = kind === 'content-filter' ? (/input/i.test(message) ? 'input' : 'output') : undefined;
   return new QwenError({
     kind,
@@ -331,7 +331,8 @@ export function errorFromStream(error: { code?: unknown; type?: unknown; message
     model: ctx.model,
     filtered,
     inStream: true,
-    retryable: kind === 'rate-limit' || kind === 'quota' || kind === 'server',
+    // Retried only when it came before any event (the client drops `retryable` after the first token).
+    retryable: kind === 'rate-limit' || kind === 'quota' || kind === 'stream-error',
     actions: actionsFor(kind, ctx, { filtered }),
   });
 }

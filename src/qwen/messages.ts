@@ -6,6 +6,7 @@ import type { QwenAction, QwenErrorKind } from './errors';
 /** The fields of a QwenError the sentences use (kept structural to avoid an import cycle). */
 export interface DescribableError {
   kind: QwenErrorKind;
+  provider?: string;
   status?: number;
   code?: string;
   providerLabel?: string;
@@ -20,8 +21,17 @@ export interface DescribableError {
   partial?: { text: string; reasoning: string; toolCalls: unknown[] };
 }
 
+/** Who answered: the preset's name, or the server's address when qwen.baseUrl points elsewhere. */
 function where(e: DescribableError): string {
-  return e.providerLabel || e.host || 'the server';
+  return e.providerLabel || at(e);
+}
+
+function at(e: DescribableError): string {
+  return e.host ? `the server at ${e.host}` : 'the server';
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function quoted(text: string | undefined): string {
@@ -42,6 +52,7 @@ function kept(e: DescribableError): string {
 
 function networkSentence(e: DescribableError): string {
   const host = e.host ?? 'the server';
+  const server = at(e);
   const via = e.proxy ? ` through the proxy ${e.proxy}` : '';
   switch (e.code) {
     case 'ENOTFOUND':
@@ -52,14 +63,14 @@ function networkSentence(e: DescribableError): string {
     case 'ECONNREFUSED':
       return e.proxy
         ? `The proxy ${e.proxy} refused the connection: check the proxy settings.`
-        : `${host} refused the connection: check the address and that the server is running.`;
+        : `${cap(server)} refused the connection: check the address and that the server is running.`;
     case 'ECONNRESET':
     case 'EPIPE':
       return `The connection to ${host} was reset${via} before an answer arrived${kept(e)}; try again.`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'ENETDOWN':
-      return `${host} cannot be reached from this network${via}: check your connection.`;
+      return `${cap(server)} cannot be reached from this network${via}: check your connection.`;
     case 'ETIMEDOUT':
       return `Connecting to ${host}${via} timed out: check your connection or proxy.`;
     default:
@@ -76,48 +87,48 @@ export function describeError(e: DescribableError): string {
     case 'missing-key':
       return `No API key is set for ${where(e)}: set one with "Qwen: Set API Key" (nothing was sent).`;
     case 'auth':
-      return e.providerLabel?.startsWith('Alibaba Model Studio')
-        ? `${where(e)} rejected the API key: set a valid key, or choose the region the key was created in (keys only work in their own region).`
-        : `${where(e)} rejected the API key: set a valid key with "Qwen: Set API Key".`;
+      return e.provider?.startsWith('dashscope-')
+        ? `${cap(where(e))} rejected the API key: set a valid key, or choose the region the key was created in (keys only work in their own region).`
+        : `${cap(where(e))} rejected the API key: set a valid key with "Qwen: Set API Key".`;
     case 'billing':
-      return `${where(e)} refused the request because the account has an unpaid balance or no credits left: check your billing there.`;
+      return `${cap(where(e))} refused the request because the account has an unpaid balance or no credits left: check your billing there.`;
     case 'quota':
       return `The quota for ${e.model ? `"${e.model}"` : 'this model'} at ${where(e)} is used up for now: wait a little or check your plan.`;
     case 'rate-limit':
-      return `${where(e)} is limiting how often requests can be sent: wait a moment and try again.`;
+      return `${cap(where(e))} is limiting how often requests can be sent: wait a moment and try again.`;
     case 'content-filter':
-      if (e.filtered === 'output') return `${where(e)}'s content filter stopped the answer${kept(e)}; rephrase the request and try again.`;
-      return `${where(e)}'s content filter flagged the conversation: remove the flagged message, or every later request will be refused too.`;
+      if (e.filtered === 'output') return `${cap(where(e))}'s content filter stopped the answer${kept(e)}; rephrase the request and try again.`;
+      return `${cap(where(e))}'s content filter flagged the conversation: remove the flagged message, or every later request will be refused too.`;
     case 'bad-parameter':
-      return `${where(e)} rejected a request parameter${quoted(e.serverMessage)}: check the model and settings.`;
+      return `${cap(where(e))} rejected a request parameter${quoted(e.serverMessage)}: check the model and settings.`;
     case 'context-length':
       return `The conversation is too long for ${e.model ? `"${e.model}"` : 'this model'}${quoted(e.serverMessage)}: shorten the history or start a new chat.`;
     case 'model-not-found':
-      return `${where(e)} does not offer the model "${e.model ?? ''}": select another model.`;
+      return `${cap(where(e))} does not offer the model "${e.model ?? ''}": select another model.`;
     case 'access-denied':
-      return `${where(e)} denied access${e.model ? ` to "${e.model}"` : ''} with this API key${quoted(e.serverMessage)}: check the key's permissions.`;
+      return `${cap(where(e))} denied access${e.model ? ` to "${e.model}"` : ''} with this API key${quoted(e.serverMessage)}: check the key's permissions.`;
     case 'endpoint-not-found':
-      return `${e.host ?? 'The server'} has no OpenAI-compatible chat endpoint at this address: check the base URL (it usually ends in /v1).`;
+      return `${cap(at(e))} has no OpenAI-compatible chat endpoint at this address: check the base URL (it usually ends in /v1).`;
     case 'server':
-      return `${where(e)} had a server error${e.status ? ` (HTTP ${e.status})` : ''}${kept(e)}; try again in a moment.`;
+      return `${cap(where(e))} had a server error${e.status ? ` (HTTP ${e.status})` : ''}${kept(e)}; try again in a moment.`;
     case 'network':
       return networkSentence(e);
     case 'timeout':
       return e.timeoutPhase === 'idle'
         ? `The answer stopped arriving for ${seconds(e.timeoutMs)}${kept(e)}; try again or raise the idle timeout.`
-        : `${e.host ?? 'The server'} did not answer within ${seconds(e.timeoutMs)}: try again or raise the first-byte timeout.`;
+        : `${cap(at(e))} did not answer within ${seconds(e.timeoutMs)}: try again or raise the first-byte timeout.`;
     case 'proxy':
       if (e.code === 'proxy-authentication-required') return `The proxy requires authentication: check the proxy address and credentials in your settings.`;
       if (e.code === 'html-response') return `A web page${e.status ? ` (HTTP ${e.status})` : ''} came back instead of an API answer, probably from a proxy, firewall or login portal: check the proxy and base URL settings.`;
-      return `The proxy${e.proxy ? ` ${e.proxy}` : ''} could not open a connection to ${e.host ?? 'the server'}: check the proxy settings.`;
+      return `The proxy${e.proxy ? ` ${e.proxy}` : ''} could not open a connection to ${at(e)}: check the proxy settings.`;
     case 'stream-error':
-      return `${where(e)} reported an error in the middle of the answer${quoted(e.serverMessage)}${kept(e)}.`;
+      return `${cap(where(e))} reported an error in the middle of the answer${quoted(e.serverMessage)}${kept(e)}.`;
     case 'dropped':
       return `The connection closed before the answer was complete${kept(e)}; ask to continue or try again.`;
     case 'aborted':
       return `The request was stopped${kept(e)}.`;
     case 'invalid-response':
-      return `${where(e)} sent something that is not a valid chat answer${kept(e)}: check the base URL and model.`;
+      return `${cap(where(e))} sent something that is not a valid chat answer${kept(e)}: check the base URL and model.`;
     case 'config':
       return `The connection settings are incomplete${quoted(e.serverMessage)}: check qwen.provider and qwen.baseUrl.`;
   }

@@ -292,8 +292,12 @@ export async function startFakeQwen(opts: FakeQwenOptions = {}): Promise<FakeQwe
           return;
         }
         if (d.dropAfter !== undefined && rec.eventsWritten >= d.dropAfter) {
+          // Let what was written reach the client first, as a real cut connection would.
+          const sock = res.socket;
+          for (let i = 0; i < 100 && sock && sock.writableLength > 0; i++) await sleep(1);
+          await sleep(5);
           serverDestroyed = true;
-          res.socket?.destroy();
+          sock?.destroy();
           return;
         }
         if (simple) {
