@@ -7,6 +7,7 @@ import { getModelInfo, type ModelInfo } from './catalog';
 import { errorFromNetwork, errorFromResponse, errorFromStream, QwenError, type ErrorContext } from './errors';
 import { BaseUrlError, PROVIDERS, resolveBaseUrl, type ProviderPreset } from './providers';
 import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection, type WireRequest } from './request';
+import { backoffDelay } from './retry';
 import { CompletionSchema, ModelListSchema, type Completion } from './schema';
 import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
 import { chooseProxy, send, type ProxyChoice } from './transport';
@@ -201,17 +202,6 @@ export class QwenClient {
     return { req, proxy };
   }
 
-  private backoffMs(attempt: number, retryAfterMs: number | undefined): number | undefined {
-    const cap = this.cfg.retryMaxDelayMs;
-    if (retryAfterMs !== undefined) {
-      // Honour the server's wish; when it asks for longer than we would ever wait, report instead.
-      if (retryAfterMs > cap) return undefined;
-      return retryAfterMs + Math.random() * Math.min(250, this.cfg.retryBaseDelayMs);
-    }
-    const exp = Math.min(cap, this.cfg.retryBaseDelayMs * 2 ** attempt);
-    return exp / 2 + Math.random() * (exp / 2);
-  }
-
   private async withRetries<T>(signal: AbortSignal | undefined, ctx: ErrorContext, run: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -219,7 +209,7 @@ export class QwenClient {
       } catch (e) {
         if (!(e instanceof QwenError)) throw e;
         e.attempts = attempt + 1;
-        const delay = e.retryable && !e.partial && attempt < this.cfg.maxRetries && !signal?.aborted ? this.backoffMs(attempt, e.retryAfterMs) : undefined;
+        const delay = e.retryable && !e.partial && attempt < this.cfg.maxRetries && !signal?.aborted ? backoffDelay(attempt, e.retryAfterMs, { baseMs: this.cfg.retryBaseDelayMs, maxMs: this.cfg.retryMaxDelayMs }) : undefined;
         if (delay === undefined) {
           this.log('warn', `request failed: ${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}${e.requestId ? ` request ${e.requestId}` : ''} after ${attempt + 1} attempt(s)`);
           throw e.refresh();

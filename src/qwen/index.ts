@@ -8,3 +8,4 @@ export { QwenError, isQwenError, parseRetryAfter, type QwenErrorKind, type QwenA
 export { describeError, ACTION_LABELS } from './messages';
 export { buildRequestBody, normalizeMessages, textOf, type WireRequest, type WireMessage } from './request';
 export { ChatStreamDecoder } from './stream';
+export { backoffDelay, type BackoffPolicy } from './retry';
