@@ -1,0 +1,116 @@
+// Property: however the network cuts a recorded stream, the caller gets the same events.
+// Small recordings are cut at every byte offset; all are fed one byte at a time; long ones are
+// cut at random offsets (seeded, so a failure can be replayed).
+import * as assert from 'node:assert/strict';
+import { ChatStreamDecoder, QwenError, type StreamEvent } from '../../../src/qwen';
+import type { ErrorContext } from '../../../src/qwen/errors';
+import { fixtureNames, loadFixture, longStream } from '../../fake-qwen/fixtures';
+
+const ctx: ErrorContext = { provider: 'dashscope-intl', providerLabel: 'Alibaba Model Studio — Singapore', host: 'h', model: 'm', secrets: [] };
+
+interface Outcome {
+  events: string;
+  error?: string;
+  text: string;
+}
+
+function decode(pieces: Uint8Array[]): Outcome {
+  const events: StreamEvent[] = [];
+  const d = new ChatStreamDecoder((e) => events.push(e), ctx);
+  let error: string | undefined;
+  try {
+    for (const p of pieces) {
+      d.push(p);
+      if (d.done) break;
+    }
+    if (!d.done) d.end();
+  } catch (e) {
+    if (!(e instanceof QwenError)) throw e;
+    error = `${e.kind}:${e.code ?? ''}`;
+  }
+  return { events: JSON.stringify(events), error, text: d.result.text };
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function cutAt(bytes: Uint8Array, offsets: number[]): Uint8Array[] {
+  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let last = 0;
+  for (const o of sorted) {
+    out.push(bytes.subarray(last, o));
+    last = o;
+  }
+  out.push(bytes.subarray(last));
+  return out;
+}
+
+describe('qwen stream decoder: any split of a recorded stream gives the same events', function () {
+  // CPU-bound; generous for a shared, busy machine (typically ~3 s in all)
+  this.timeout(30_000);
+  const names = fixtureNames();
+
+  it('has the recordings', () => {
+    assert.ok(names.length >= 12, names.join(', '));
+  });
+
+  for (const name of names) {
+    const bytes = new Uint8Array(Buffer.from(loadFixture(name), 'utf8'));
+    const reference = decode([bytes]);
+
+    it(`${name}: reference decode is sane`, () => {
+      const events = JSON.parse(reference.events) as StreamEvent[];
+      assert.ok(events.length > 0);
+      if (reference.error === undefined) assert.ok(events.some((e) => e.type === 'finish'), 'a complete stream finishes');
+      else assert.match(reference.error, /^(stream-error|content-filter):/);
+    });
+
+    if (bytes.length <= 5_000) {
+      it(`${name}: cut at every one of ${bytes.length} byte offsets`, () => {
+        for (let i = 1; i < bytes.length; i++) {
+          const got = decode([bytes.subarray(0, i), bytes.subarray(i)]);
+          if (got.events !== reference.events || got.error !== reference.error) assert.fail(`differs when cut at byte ${i}`);
+        }
+      });
+    } else {
+      it(`${name}: cut at random offsets (60 runs, seed 7)`, () => {
+        const rand = rng(7);
+        for (let run = 0; run < 60; run++) {
+          const cuts = Array.from({ length: 1 + Math.floor(rand() * 40) }, () => 1 + Math.floor(rand() * (bytes.length - 1)));
+          const got = decode(cutAt(bytes, cuts));
+          if (got.events !== reference.events || got.error !== reference.error) assert.fail(`differs for cuts ${JSON.stringify(cuts.sort((a, b) => a - b))}`);
+        }
+      });
+    }
+
+    it(`${name}: fed one byte at a time`, () => {
+      const pieces: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i++) pieces.push(bytes.subarray(i, i + 1));
+      const got = decode(pieces);
+      assert.equal(got.events, reference.events);
+      assert.equal(got.error, reference.error);
+    });
+  }
+
+  it('the 20,000-chunk stream, cut at random offsets', () => {
+    const long = longStream(20_000);
+    const bytes = new Uint8Array(Buffer.from(long.text, 'utf8'));
+    const reference = decode([bytes]);
+    assert.equal((JSON.parse(reference.events) as StreamEvent[]).filter((e) => e.type === 'text').length, 20_000);
+    const rand = rng(11);
+    for (let run = 0; run < 2; run++) {
+      const cuts = Array.from({ length: 2000 }, () => 1 + Math.floor(rand() * (bytes.length - 1)));
+      const got = decode(cutAt(bytes, cuts));
+      assert.equal(got.text, reference.text);
+      assert.equal(got.events, reference.events);
+    }
+  });
+});
