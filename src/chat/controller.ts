@@ -29,7 +29,8 @@ const ERROR_ACTIONS: Partial<Record<string, ErrorAction>> = {
  */
 export class ChatController implements vscode.Disposable {
   private conv: Conversation;
-  private running: { turnId: string; controller: AbortController } | undefined;
+  /** the streaming turn; its text lives in part arrays (no per-chunk string copies) until it ends */
+  private running: { turnId: string; controller: AbortController; answer: string[]; reasoning: string[] } | undefined;
   /** undefined = the model's own default */
   private thinking: { enabled?: boolean; budget: number | null } = { budget: null };
   private post: Post = () => undefined;
@@ -67,7 +68,7 @@ export class ChatController implements vscode.Disposable {
     return {
       conversationId: this.conv.turns.length ? this.conv.id : null,
       conversations: this.store.list(),
-      turns: this.conv.turns.map(({ contextText: _c, excluded: _e, ...t }) => t),
+      turns: this.conv.turns.map((t) => this.viewTurn(t)),
       models,
       model,
       thinking: this.thinkingState(model),
@@ -269,9 +270,9 @@ export class ChatController implements vscode.Disposable {
 
     const controller = new AbortController();
     const tracked = this.services.streams.begin(vscode.l10n.t('chat'), controller.signal);
-    this.running = { turnId: turn.id, controller: tracked.controller };
     const answer: string[] = [turn.answer];
     const reasoning: string[] = [turn.reasoning];
+    this.running = { turnId: turn.id, controller: tracked.controller, answer, reasoning };
     const batcher = new DeltaBatcher((b) => this.post({ type: 'delta', turnId: turn.id, ...b }));
     let usage: Usage | undefined;
     try {
@@ -391,7 +392,22 @@ export class ChatController implements vscode.Disposable {
 
   private viewTurn(t: StoredTurn) {
     const { contextText: _c, excluded: _e, ...view } = t;
-    return { ...view, usage: this.viewUsage(t.usage) };
+    const live = this.running?.turnId === t.id ? this.running : undefined;
+    return {
+      ...view,
+      answer: live ? live.answer.join('') : t.answer,
+      reasoning: live ? live.reasoning.join('') : t.reasoning,
+      usage: this.viewUsage(t.usage),
+    };
+  }
+
+  /** The turns as the view shows them (tests and Copy use this). */
+  turns() {
+    return this.conv.turns.map((t) => this.viewTurn(t));
+  }
+
+  get conversationId(): string {
+    return this.conv.id;
   }
 
   private viewUsage(u: Usage | StoredTurn['usage'] | undefined) {

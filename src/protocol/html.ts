@@ -35,7 +35,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('webview nonce must be at least 16 base64 characters');
-  if (/[\s;'"]/.test(o.cspSource)) throw new Error('unexpected characters in cspSource');
+  // VS Code's cspSource may list several sources ("'self' https://*.vscode-cdn.net"); only a
+  // directive separator or a line break could smuggle in another directive.
+  if (/[;\r\n,]/.test(o.cspSource)) throw new Error('unexpected characters in cspSource');
   const attr = escapeAttribute;
   const lang = o.locale === 'zh-cn' ? 'zh-CN' : 'en';
   return `<!DOCTYPE html>

@@ -1,0 +1,140 @@
+// The chat host in the real extension host: Explain Selection streams the exact answer into the
+// conversation, reasoning apart; Stop keeps the partial answer and closes the connection; errors
+// land in the turn with their action; conversations persist in workspace storage.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
+import { loadFixture } from '../fake-qwen/fixtures';
+import { aggregate } from '../fake-qwen/sse';
+
+/** The answer and reasoning a recording carries, as the non-streaming completion would give them. */
+function recorded(name: string): { content: string; reasoning: string } {
+  const body = aggregate(loadFixture(name)).body as { choices: { message: { content?: string | null; reasoning_content?: string | null } }[] };
+  const m = body.choices[0]!.message;
+  return { content: m.content ?? '', reasoning: m.reasoning_content ?? '' };
+}
+import { ConversationStore } from '../../src/chat/store';
+import type { QwenTestApi } from '../../src/extension';
+import { activateQwen, captureMessages, setUserSetting, waitFor } from './helpers';
+
+describe('chat', () => {
+  let api: QwenTestApi;
+  let server: FakeQwen;
+  let doc: vscode.TextDocument;
+
+  before(async () => {
+    api = await activateQwen();
+    server = await startFakeQwen();
+    await setUserSetting('qwen.provider', 'custom');
+    await setUserSetting('qwen.baseUrl', server.url);
+    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src/math.ts'));
+  });
+
+  after(async () => {
+    await setUserSetting('qwen.provider', undefined);
+    await setUserSetting('qwen.baseUrl', undefined);
+    await setUserSetting('qwen.model', undefined);
+    await server.close();
+  });
+
+  beforeEach(async () => {
+    server.reset();
+    await vscode.commands.executeCommand('qwen.newChat');
+  });
+
+  async function selectMean(): Promise<vscode.TextEditor> {
+    const ed = await vscode.window.showTextDocument(doc);
+    ed.selection = new vscode.Selection(4, 0, 8, 1); // export function mean … }
+    return ed;
+  }
+
+  const lastTurn = () => api.chat.turns().at(-1);
+
+  it('Explain Selection streams the exact answer (Chinese intact) with the selected code sent', async () => {
+    await selectMean();
+    server.setScenario('explain-zh');
+    await vscode.commands.executeCommand('qwen.explainSelection');
+    const turn = await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+    const expected = recorded('dashscope-qwen3-coder-plus-explain-zh');
+    assert.equal(turn.answer, expected.content);
+    assert.match(turn.answer, /[\u4e00-\u9fff]/, 'the answer has Chinese text');
+    assert.equal(turn.finishReason, 'stop');
+    assert.ok(turn.usage && turn.usage.totalTokens > 0, 'usage recorded');
+    assert.equal(typeof turn.costUsd, 'number', 'a cost estimate from the catalog');
+    const body = server.lastRequest()!.body as { messages: { role: string; content: string }[]; stream: boolean };
+    assert.equal(body.stream, true);
+    assert.equal(body.messages[0]!.role, 'system');
+    const user = body.messages.at(-1)!;
+    assert.equal(user.role, 'user');
+    assert.ok(user.content.includes('for (const v of values) total += v;'), 'the selected code was sent');
+    assert.ok(user.content.includes('src/math.ts'), 'with its path');
+  });
+
+  it('shows reasoning apart from the answer', async () => {
+    await selectMean();
+    server.setScenario('thinking-zh');
+    await vscode.commands.executeCommand('qwen.explainSelection');
+    const turn = await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+    const expected = recorded('dashscope-qwen-plus-thinking-zh');
+    assert.ok(expected.reasoning.length > 0);
+    assert.equal(turn.reasoning, expected.reasoning);
+    assert.equal(turn.answer, expected.content);
+  });
+
+  it('Stop keeps the partial answer and closes the connection', async () => {
+    await selectMean();
+    server.setScenario('slow-drip');
+    const done = vscode.commands.executeCommand('qwen.explainSelection');
+    const partial = await waitFor('some text', () => (lastTurn()?.answer && lastTurn()!.answer.length > 20 ? lastTurn()!.answer : undefined), 15_000);
+    await vscode.commands.executeCommand('qwen.stop');
+    await done;
+    const turn = lastTurn()!;
+    assert.equal(turn.status, 'stopped');
+    assert.ok(turn.answer.startsWith(partial), 'what had arrived is kept');
+    const full = recorded('dashscope-qwen3-coder-plus-explain').content;
+    assert.ok(turn.answer.length < full.length, 'stopped before the end');
+    assert.ok(full.startsWith(turn.answer), 'the kept text is exactly the beginning of the answer');
+    assert.equal(await server.waitForClose(server.lastRequest()!), 'client', 'the client closed the connection');
+  });
+
+  it('a dropped connection keeps the partial answer and explains in the turn, with Retry', async () => {
+    await selectMean();
+    server.setScenario('dropped');
+    await vscode.commands.executeCommand('qwen.explainSelection');
+    const turn = await waitFor('the error', () => (lastTurn()?.status === 'error' ? lastTurn() : undefined), 15_000);
+    assert.ok(turn.answer.length > 0, 'partial answer kept');
+    assert.ok(turn.error && turn.error.message.length > 10);
+    assert.ok(turn.error!.actions.includes('retry'), `actions: ${turn.error!.actions.join(',')}`);
+  });
+
+  it('a missing key puts the error in the turn with Set API Key, and sends nothing', async () => {
+    await setUserSetting('qwen.provider', 'maxtoken');
+    await setUserSetting('qwen.baseUrl', server.url);
+    const msgs = captureMessages();
+    try {
+      await selectMean();
+      await vscode.commands.executeCommand('qwen.explainSelection');
+      const turn = await waitFor('the error', () => (lastTurn()?.status === 'error' ? lastTurn() : undefined));
+      assert.deepEqual(turn.error!.actions, ['setApiKey']);
+      assert.equal(server.requests.length, 0);
+      assert.equal(msgs.warn.length, 1, 'and a notification with the Set API Key button');
+    } finally {
+      msgs.dispose();
+      await setUserSetting('qwen.provider', 'custom');
+    }
+  });
+
+  it('keeps conversations in workspace storage', async () => {
+    await selectMean();
+    server.setScenario('explain-code');
+    await vscode.commands.executeCommand('qwen.explainSelection');
+    await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+    const store = new ConversationStore(api.services.context.workspaceState);
+    const saved = await waitFor('saved', () => store.load(api.chat.conversationId));
+    assert.equal(saved.turns.length, 1);
+    assert.equal(saved.turns[0]!.answer, lastTurn()!.answer);
+    assert.ok(store.list().some((c) => c.id === saved.id && c.title.length > 0));
+  });
+});
