@@ -185,6 +185,8 @@ export async function launchBrowser(profileDir, { viewport = { width: 1400, heig
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    // Chromium's crash handler and caches follow XDG: keep them in the profile, not in $HOME.
+    env: { ...process.env, XDG_CONFIG_HOME: join(profileDir, '.xdg-config'), XDG_CACHE_HOME: join(profileDir, '.xdg-cache') },
   });
   return context;
 }

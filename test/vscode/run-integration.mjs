@@ -9,48 +9,17 @@
 // Usage: node test/vscode/run-integration.mjs [trusted|untrusted]…   (default: both)
 // Env: QWEN_TEST_SUITE / QWEN_TEST_GREP narrow the tests (see test/integration/index.ts);
 //      QWEN_TEST_VERBOSE=1 shows code-server's and the browser's output.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
 import { ensureCodeServer } from './install.mjs';
+import { makeWorkspace } from './workspace.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const outDir = join(repo, 'out', 'test', 'integration');
 const resultsDir = join(repo, 'test-results');
-
-const SAMPLE_FILES = {
-  'src/math.ts': [
-    'export function add(a: number, b: number): number {',
-    '  return a + b;',
-    '}',
-    '',
-    'export function mean(values: number[]): number {',
-    '  let total = 0;',
-    '  for (const v of values) total += v;',
-    '  return total / values.length;',
-    '}',
-    '',
-  ].join('\n'),
-  'src/greet.py': 'def greet(name):\n    return "Hello, " + name\n',
-  'src/util.js': 'function clamp(x, lo, hi) {\n  return Math.min(Math.max(x, lo), hi);\n}\n\nmodule.exports = { clamp };\n',
-  'README.md': '# Sample workspace\n\nUsed by the Qwen Coder integration tests.\n',
-  'package.json': JSON.stringify({ name: 'sample-workspace', version: '1.0.0', private: true }, null, 2) + '\n',
-};
-
-/** A fresh folder with the sample files, plus test/integration/fixtures/workspace when present. */
-export function makeWorkspace(prefix = 'qwen-ws-') {
-  const ws = mkdtempSync(join(tmpdir(), prefix));
-  for (const [rel, text] of Object.entries(SAMPLE_FILES)) {
-    mkdirSync(dirname(join(ws, rel)), { recursive: true });
-    writeFileSync(join(ws, rel), text);
-  }
-  const fixtures = join(repo, 'test', 'integration', 'fixtures', 'workspace');
-  if (existsSync(fixtures)) cpSync(fixtures, ws, { recursive: true });
-  return ws;
-}
 
 function hasFiles(dir, match) {
   if (!existsSync(dir)) return false;
