@@ -18,7 +18,7 @@ export interface Region {
 }
 
 /** Beyond this many edits in one anchor-free gap, the whole gap is reported as one replacement. */
-const MAX_EDITS_PER_GAP = 2000;
+const MAX_EDITS_PER_GAP = 1000;
 
 /** Regions where two sequences of lines differ, in order, never adjacent to each other. */
 export function diffSequences(a: readonly string[], b: readonly string[]): Region[] {
@@ -39,7 +39,7 @@ export function diffSequences(a: readonly string[], b: readonly string[]): Regio
 }
 
 class PatienceDiff {
-  readonly out: Region[] = [];
+  private readonly out: Region[] = [];
   private readonly cntA: Int32Array;
   private readonly cntB: Int32Array;
   private readonly posB: Int32Array;
@@ -56,7 +56,34 @@ class PatienceDiff {
 
   run(): Region[] {
     this.solve(0, this.A.length, 0, this.B.length);
+    this.slideDown();
     return this.out;
+  }
+
+  /**
+   * A pure insertion or deletion next to equal lines can sit at several places (deleting one of
+   * two blank lines). Slide each as far down as it goes, so equal lines pair as early as
+   * possible: one canonical answer, and the one the streaming view (inline.ts) reaches too.
+   */
+  private slideDown(): void {
+    const { A, B, out } = this;
+    const merged: Region[] = [];
+    for (let i = 0; i < out.length; i++) {
+      const r = out[i];
+      const nextA = i + 1 < out.length ? out[i + 1].aStart : A.length;
+      const nextB = i + 1 < out.length ? out[i + 1].bStart : B.length;
+      if (r.bStart === r.bEnd) {
+        while (r.aEnd < nextA && A[r.aStart] === A[r.aEnd]) r.aStart++, r.aEnd++, r.bStart++, r.bEnd++;
+      } else if (r.aStart === r.aEnd) {
+        while (r.bEnd < nextB && B[r.bStart] === B[r.bEnd]) r.aStart++, r.aEnd++, r.bStart++, r.bEnd++;
+      }
+      if (i + 1 < out.length && r.aEnd === nextA && r.bEnd === nextB) {
+        out[i + 1].aStart = r.aStart;
+        out[i + 1].bStart = r.bStart;
+      } else merged.push(r);
+    }
+    this.out.length = 0;
+    for (const r of merged) this.out.push(r);
   }
 
   private emit(aStart: number, aEnd: number, bStart: number, bEnd: number): void {

@@ -94,10 +94,15 @@ function isFenceClose(line: string, f: Fence): boolean {
 
 /** A line that could be the start of the closing fence still being written. */
 function isPartialFence(line: string, f: Fence): boolean {
-  const t = line.trim();
-  if (t.length === 0 || t.length > f.len) return false;
-  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== f.char) return false;
-  return true;
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  let n = 0;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === f.char && ++n <= f.len) continue;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return n > 0 && n <= f.len;
 }
 
 /** `python title="x"`, `ts:src/a.ts`, `{.rust}`, `src/a.py` → python, ts, rust, py */
@@ -256,21 +261,15 @@ export function planIndent(opts: ExtractOptions): IndentPlan {
   return plan;
 }
 
-/** The step, in columns, of the model's space indentation; JSDoc's ` * ` lines (one extra column) are tolerated. */
+function isCommentContinuation(line: string): boolean {
+  const t = line.trimStart();
+  return t.charCodeAt(0) === 42 && (t.length === 1 || t.charCodeAt(1) === 32 || t.charCodeAt(1) === 47);
+}
+
+/** The step, in columns, of the model's space indentation: the editor's when every width fits it, else 4, 2, 8 or 3. */
 function inferUnit(widths: number[], preferred: number): number {
   for (const u of [preferred, 4, 2, 8, 3]) {
-    if (u <= 0) continue;
-    let exact = 0;
-    let ok = true;
-    for (const w of widths) {
-      const r = w % u;
-      if (r === 0) exact++;
-      else if (!(r === 1 && u > 2)) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok && exact > 0) return u;
+    if (u > 0 && widths.length > 0 && widths.every((w) => w % u === 0)) return u;
   }
   return preferred || 4;
 }
@@ -323,8 +322,9 @@ export function normalizeCode(code: string, opts: ExtractOptions): string {
   // The model often drops only the first line's indentation (it saw the selection start mid-line).
   const firstOnly = !midLine && body.length > 1 && widths[0] < plan.firstWidth && otherMin !== Infinity && plan.otherMin !== Infinity && otherMin >= plan.otherMin;
   const shift = !firstOnly && codeMin < plan.baseWidth;
+  // Doc-comment continuation lines (` * text`) sit one column off the grid: leave them out.
   const relWidths: number[] = [];
-  for (let i = 0; i < body.length; i++) if (widths[i] > 0) relWidths.push(shift ? widths[i] - codeMin : widths[i]);
+  for (let i = 0; i < body.length; i++) if (widths[i] > 0 && !isCommentContinuation(body[i])) relWidths.push(shift ? widths[i] - codeMin : widths[i]);
   const unit = modelTabs ? tab : inferUnit(relWidths.filter((w) => w > 0), tab);
 
   const out: string[] = [];
@@ -375,6 +375,7 @@ export class StreamingExtractor {
   private codeBase = -1;
   private heldBlank = 0;
   private firstCode = true;
+  private unit = 0;
   private longPartial: string | undefined;
 
   constructor(private readonly opts: ExtractOptions) {
@@ -442,6 +443,8 @@ export class StreamingExtractor {
     const f = this.fence!;
     if (isFenceClose(line, f)) {
       this.state = 'closed';
+      // The selection's own trailing blank lines, as the final extraction puts them back.
+      if (this.codeBase >= 0) for (const b of this.plan.trailingBlank) this.lines.push(b);
       return;
     }
     const content = dedentContent(line, f.indent);
@@ -461,10 +464,13 @@ export class StreamingExtractor {
     const p = this.plan;
     const modelTabs = ws.charCodeAt(0) === 9;
     const styleDiffers = ws.length > 0 && modelTabs !== p.style.useTabs;
+    // The model's space step: its first indentation past the first line (finish() looks at all).
+    const rel = w - this.codeBase;
+    if (this.unit === 0 && !modelTabs && rel >= 2 && rel <= 8 && !isCommentContinuation(line)) this.unit = rel;
+    const unit = modelTabs ? this.tab : this.unit || this.tab;
     let indent: string;
-    // While streaming, the model's space step is assumed to be the editor's; finish() infers it.
-    if (this.codeBase < p.baseWidth) indent = p.baseStr + renderIndent(w - this.codeBase, p.style, this.tab);
-    else if (styleDiffers) indent = renderIndent(w, p.style, this.tab);
+    if (this.codeBase < p.baseWidth) indent = p.baseStr + renderIndent(rel, p.style, unit);
+    else if (styleDiffers) indent = renderIndent(w, p.style, unit);
     else indent = ws;
     let out = indent + line.slice(ws.length);
     if (this.firstCode && p.linePrefix) {
@@ -494,9 +500,11 @@ export class StreamingExtractor {
     if (isBlank(content)) return '';
     const saveBase = this.codeBase;
     const saveFirst = this.firstCode;
+    const saveUnit = this.unit;
     const fitted = this.fit(content);
     this.codeBase = saveBase;
     this.firstCode = saveFirst;
+    this.unit = saveUnit;
     return fitted;
   }
 }

@@ -5,7 +5,8 @@
 // original at a cursor that only moves forward (a hash lookup and an amortised O(1) advance),
 // and an update carries only the runs committed since the previous one. The rules are greedy
 // and local (a line equal to the next original line is unchanged; a jump ahead needs a line
-// that is unique in the original, or a short jump, and never for lines like `}`), so the view
+// that is unique in the original, or a short jump; lines like `}` jump only over lines that
+// were just replaced), so the view
 // never waits for the end. At the end the full diff (diff.ts) is the final word: `finish()`
 // returns it and says whether it differs from what was streamed.
 
@@ -24,7 +25,12 @@ export interface DiffRun {
   /** first proposal line (for 'removed': the proposal line they go before) */
   new: number;
   count: number;
-  /** first line in the interleaved layout, where removed lines stay visible above their replacement */
+  /**
+   * first line in the interleaved layout: the region shows every line once, removed ones kept
+   * (marked) after the lines that replace them. That order is the stream's own (an original line
+   * is known to be removed only once a later line matches past it, and it already sits there in
+   * the buffer), so the final diff uses it too and nothing moves at the end.
+   */
   display: number;
 }
 
@@ -32,6 +38,8 @@ export interface DiffRun {
 export interface Frontier {
   orig: number;
   new: number;
+  /** completed proposal lines after `new` not placed yet (lines like `}`); shown as being written */
+  pending: number;
   display: number;
   /** the line being written, '' when the stream sits between lines */
   partial: string;
@@ -59,6 +67,9 @@ function isTrivial(line: string): boolean {
   return true;
 }
 
+/** Lines like `}` waiting for the next distinctive line to say where they belong; at most this many. */
+const MAX_HELD = 16;
+
 export class StreamingLineDiff {
   private readonly positions = new Map<string, number[]>();
   private readonly cursor = new Map<string, number>();
@@ -66,6 +77,9 @@ export class StreamingLineDiff {
   private newCount = 0;
   private display = 0;
   private partial = '';
+  private addedSinceMatch = 0;
+  /** completed common lines not yet placed: a `}` after deleted lines must not be called added */
+  private readonly held: string[] = [];
   private fresh: DiffRun[] = [];
   private readonly all: DiffRun[] = [];
 
@@ -79,17 +93,30 @@ export class StreamingLineDiff {
 
   /** A completed proposal line (without EOL). */
   pushLine(line: string): void {
-    const j = this.nextOccurrence(line);
-    if (j >= 0) {
-      const k = j - this.orig;
-      const unique = this.positions.get(line)!.length === 1;
-      if (k === 0 || (!isTrivial(line) && (k <= NEAR || unique))) {
-        if (k > 0) this.commit('removed', k, 0);
-        this.commit('same', 1, 1);
-        return;
+    // Unless it is the very next original line, after c replaced lines the line c ahead is the
+    // likeliest partner (one-for-one replacement).
+    const c = this.orig + this.addedSinceMatch + this.held.length;
+    let j = this.nextOccurrence(line);
+    if (j !== this.orig && this.addedSinceMatch > 0 && c < this.original.length && this.original[c] === line) j = c;
+    const k = j - this.orig;
+    if (isTrivial(line)) {
+      // Only an unbroken run of unchanged lines places it at once; after any change it waits
+      // for the next distinctive line (a changed line then `}`: is it the old `}` or a new one?).
+      if (this.held.length === 0 && this.addedSinceMatch === 0 && k === 0) return this.match(j);
+      this.held.push(line);
+      if (this.held.length > MAX_HELD) {
+        this.held.shift();
+        this.added(1);
       }
+      return;
     }
-    this.commit('added', 0, 1);
+    const unique = j >= 0 && this.positions.get(line)!.length === 1;
+    if (j >= 0 && (k <= NEAR || unique || k <= this.addedSinceMatch + this.held.length)) {
+      this.placeHeld(j);
+      return this.match(j);
+    }
+    this.placeHeld(this.orig);
+    this.added(1);
   }
 
   setPartial(text: string): void {
@@ -104,7 +131,7 @@ export class StreamingLineDiff {
   }
 
   frontier(): Frontier {
-    return { orig: this.orig, new: this.newCount, display: this.display, partial: this.partial };
+    return { orig: this.orig, new: this.newCount, pending: this.held.length, display: this.display, partial: this.partial };
   }
 
   /** Every committed run so far, consecutive runs of a kind merged. */
@@ -112,11 +139,71 @@ export class StreamingLineDiff {
     return mergeRuns(this.all);
   }
 
-  /** The streamed view completed: original lines not reached are removed. */
+  /** The streamed view completed: held lines placed among, and original lines not reached removed. */
   streamedFinal(): DiffRun[] {
     const out = this.runs();
-    const rest = this.original.length - this.orig;
-    if (rest > 0) pushRun(out, { kind: 'removed', orig: this.orig, new: this.newCount, count: rest, display: this.display });
+    let { orig, newCount: nw, display } = this;
+    const emit = (kind: LineKind, count: number) => {
+      if (count <= 0) return;
+      pushRun(out, { kind, orig, new: nw, count, display });
+      if (kind !== 'added') orig += count;
+      if (kind !== 'removed') nw += count;
+      display += count;
+    };
+    for (const [kind, count] of this.placement(this.orig, this.original.length)) emit(kind, count);
+    emit('removed', this.original.length - orig);
+    return out;
+  }
+
+  private match(j: number): void {
+    if (j > this.orig) this.commit('removed', j - this.orig);
+    this.commit('same', 1);
+    this.addedSinceMatch = 0;
+  }
+
+  private added(count: number): void {
+    this.commit('added', count);
+    this.addedSinceMatch += count;
+  }
+
+  /** Places the held lines among original lines [orig, until), which the stream is about to pass. */
+  private placeHeld(until: number): void {
+    if (this.held.length === 0) return;
+    for (const [kind, count] of this.placement(this.orig, until)) {
+      if (kind === 'added') this.added(count);
+      else this.commit(kind, count);
+    }
+    this.held.length = 0;
+  }
+
+  /**
+   * How the held lines align with original lines [lo, hi): a small diff against the last few of
+   * them (held lines close a block, so they belong at its end), the rest removed before. Bounded
+   * by MAX_HELD + NEAR lines, whatever the file's size.
+   */
+  private placement(lo: number, hi: number): Array<[LineKind, number]> {
+    const T = this.held;
+    const tail = Math.min(hi - lo, T.length + NEAR);
+    let head = hi - lo - tail;
+    const S = this.original.slice(hi - tail, hi);
+    // Pair from the end first: a held `}` is the `}` just before the next matched line.
+    let sEnd = S.length;
+    let tEnd = T.length;
+    while (sEnd > 0 && tEnd > 0 && S[sEnd - 1] === T[tEnd - 1]) sEnd--, tEnd--;
+    const out: Array<[LineKind, number]> = [];
+    let a = 0;
+    for (const r of diffSequences(S.slice(0, sEnd), T.slice(0, tEnd))) {
+      if (r.aStart > a) {
+        if (head) out.push(['removed', head]);
+        head = 0;
+        out.push(['same', r.aStart - a]);
+      }
+      out.push(['added', r.bEnd - r.bStart], ['removed', head + r.aEnd - r.aStart]);
+      head = 0;
+      a = r.aEnd;
+    }
+    if (head) out.push(['removed', head]);
+    if (a < S.length) out.push(['same', S.length - a]);
     return out;
   }
 
@@ -129,13 +216,13 @@ export class StreamingLineDiff {
     return p < pos.length ? pos[p] : -1;
   }
 
-  private commit(kind: LineKind, origCount: number, newCount: number): void {
-    const count = kind === 'removed' ? origCount : newCount;
+  private commit(kind: LineKind, count: number): void {
+    if (count <= 0) return;
     const run: DiffRun = { kind, orig: this.orig, new: this.newCount, count, display: this.display };
     this.fresh.push(run);
     this.all.push(run);
-    this.orig += kind === 'added' ? 0 : count;
-    this.newCount += kind === 'removed' ? 0 : count;
+    if (kind !== 'added') this.orig += count;
+    if (kind !== 'removed') this.newCount += count;
     this.display += count;
   }
 }
@@ -152,7 +239,7 @@ export function mergeRuns(runs: readonly DiffRun[]): DiffRun[] {
   return out;
 }
 
-/** The view of a full diff, in the same run form as the stream. */
+/** The view of a full diff, in the same run form and order (added, then removed) as the stream. */
 export function runsFromDiff(original: readonly string[], proposal: readonly string[]): DiffRun[] {
   const out: DiffRun[] = [];
   let a = 0;
@@ -167,8 +254,8 @@ export function runsFromDiff(original: readonly string[], proposal: readonly str
   };
   for (const r of diffSequences(original, proposal)) {
     add('same', r.aStart - a);
-    add('removed', r.aEnd - r.aStart);
     add('added', r.bEnd - r.bStart);
+    add('removed', r.aEnd - r.aStart);
   }
   add('same', original.length - a);
   return out;
