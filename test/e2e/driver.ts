@@ -170,12 +170,12 @@ export class Workbench {
   }
 
   /** Palette entries matching `query`, as the user would see them after typing it. */
-  async paletteEntries(query: string, settleMs = 300): Promise<string[]> {
+  async paletteEntries(query: string, { keepOpen = false, settleMs = 300 } = {}): Promise<string[]> {
     await this.openPalette(`>${query}`);
     await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 10_000 }).catch(() => {});
     await sleep(settleMs);
     const labels = await this.quickPickLabels();
-    await this.closeQuickInput();
+    if (!keepOpen) await this.closeQuickInput();
     return labels;
   }
 
@@ -302,9 +302,22 @@ export class Workbench {
     return this.page.locator('.part.sidebar .pane-header .title').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   }
 
+  /** The content frames of every webview now in the page. */
+  async webviewFrames(): Promise<Frame[]> {
+    const out: Frame[] = [];
+    for (const f of this.page.frames()) {
+      // The inner frame is created as `pending-frame` and renamed `active-frame` once loaded;
+      // Playwright keeps the name it first saw, so ask the element for its current id.
+      if (!f.parentFrame()?.url().includes('/webview/browser/pre/')) continue;
+      const id = await f.frameElement().then((el) => el.getAttribute('id')).catch(() => null);
+      if (id === 'active-frame' || f.name() === 'active-frame') out.push(f);
+    }
+    return out;
+  }
+
   /**
    * The webview content frame whose text matches. Webviews are an `iframe.webview.ready` holding an
-   * inner frame named `active-frame`, in an overlay outside the view's DOM, so they are found by name.
+   * inner `active-frame`, in an overlay outside the view's DOM, so they are found among the page's frames.
    */
   async webview(match: RegExp | string = /[\s\S]*/, timeoutMs = 20_000): Promise<Frame> {
     const test = (s: string) => (typeof match === 'string' ? s.includes(match) : match.test(s));
@@ -312,8 +325,7 @@ export class Workbench {
     let seen: string[] = [];
     for (;;) {
       seen = [];
-      for (const f of this.page.frames()) {
-        if (f.name() !== 'active-frame') continue;
+      for (const f of await this.webviewFrames()) {
         const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => null);
         if (text === null) continue;
         seen.push(text.slice(0, 120));
