@@ -124,7 +124,7 @@ function describeDiagnostic(d: DiagnosticInfo, ctx: CodeContext): string {
   let s = `- line ${d.line + 1}${d.character !== undefined ? `:${d.character + 1}` : ''} (${d.severity}${src ? `, ${src}` : ''}): ${d.message.replace(/\s*\n\s*/g, ' ')}`;
   if (k >= 0 && k < lines.length) {
     const code = lines[k].replace(/\r$/, '').trim();
-    if (code) s += ` In: \`${code.length > 160 ? code.slice(0, 160) + '…' : code.replace(/`/g, "'")}\``;
+    if (code) s += ` (at \`${(code.length > 160 ? code.slice(0, 160) + '…' : code).replace(/`/g, "'")}\`)`;
   }
   return s;
 }

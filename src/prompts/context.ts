@@ -57,23 +57,24 @@ export function packContext(items: readonly ContextItem[], budgetTokens: number,
     .filter(({ p }) => !p.src.required)
     .sort((a, b) => a.p.src.priority - b.p.src.priority || b.i - a.i);
   for (const { p } of order) {
-    if (total <= budgetTokens) break;
-    const need = total - budgetTokens;
     const cut = p.src.cut ?? 'end';
-    if (cut !== 'none' && need < p.tokens) {
-      const text = trimLines(p.text, need, cut);
-      if (text) {
+    // Line estimates do not add up exactly to the whole's, so trim until it really fits.
+    while (total > budgetTokens && p.tokens >= 0) {
+      const need = total - budgetTokens;
+      const text = cut !== 'none' && need < p.tokens ? trimLines(p.text, need, cut) : '';
+      if (text && text.length < p.text.length) {
         const t = estimateTokens(text);
         total += t - p.tokens;
         p.text = text;
         p.tokens = t;
         p.truncated = true;
-        continue;
+      } else {
+        total -= p.tokens;
+        p.tokens = -1;
+        dropped.push(p.id);
       }
     }
-    total -= p.tokens;
-    p.tokens = -1;
-    dropped.push(p.id);
+    if (total <= budgetTokens) break;
   }
   const out = live.filter((p) => p.tokens >= 0).map(({ id, text, tokens, truncated }) => ({ id, text, tokens, truncated }));
   return { items: out, dropped, excluded, tokens: total, overBudget: total > budgetTokens };
