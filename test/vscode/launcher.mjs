@@ -9,13 +9,14 @@
 //      QWEN_TEST_TIMEOUT_MS       overall limit (default 600000)
 //      QWEN_TEST_VERBOSE=1        also print code-server's and the browser's own output
 //      QWEN_TEST_KEEP=1           keep the temporary profile folders (their path is printed)
+//      QWEN_TEST_INSTALL_VSIX     comma-separated .vsix files installed first (as a user would)
 // Every other variable reaches the extension host unchanged.
 import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { ensureCodeServer } from './install.mjs';
-import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, writeUserSettings } from './code-server.mjs';
+import { startCodeServer, launchBrowser, workbenchUrl, remoteUri, writeUserSettings, installVsix } from './code-server.mjs';
 
 const verbose = process.env.QWEN_TEST_VERBOSE === '1';
 const untrusted = process.env.QWEN_TEST_TRUST === 'untrusted';
@@ -92,6 +93,10 @@ async function main() {
     'security.workspace.trust.emptyWindow': false,
   });
   mark('code-server installed');
+  for (const vsix of (process.env.QWEN_TEST_INSTALL_VSIX ?? '').split(',').filter(Boolean)) {
+    await installVsix(resolve(vsix), { tools, scratch });
+    mark(`installed ${vsix}`);
+  }
   server = await startCodeServer({
     tools,
     scratch,
