@@ -4,10 +4,11 @@
 // Cost per chunk does not grow with the answer: each completed line is matched against the
 // original at a cursor that only moves forward (a hash lookup and an amortised O(1) advance),
 // and an update carries only the runs committed since the previous one. The rules are greedy
-// and local (a line equal to the next original line is unchanged; a jump ahead needs a line
-// that is unique in the original, or a short jump; lines like `}` jump only over lines that
-// were just replaced), so the view
-// never waits for the end. At the end the full diff (diff.ts) is the final word: `finish()`
+// and local: a line equal to the next original line is unchanged; a distinctive line may jump
+// ahead when it is unique in the original or the jump is short; a line like `}` after a change
+// waits (at most MAX_HELD of them) for the next distinctive line, then a diff of a few lines
+// says where it belongs. So the view never waits for the end, and on ordinary edits it is
+// already the final diff. At the end the full diff (diff.ts) is the final word: `finish()`
 // returns it and says whether it differs from what was streamed.
 
 import { type DiffBase, diffLines, diffSequences, type LineHunk } from './diff';
@@ -55,7 +56,7 @@ const NO_RUNS: readonly DiffRun[] = Object.freeze([]);
 /** How far ahead a line that occurs several times in the original may match. */
 const NEAR = 8;
 
-/** Lines such as `}`, `);`, a comment's end or a blank: they occur everywhere, so they only match in place. */
+/** Lines such as `}`, `);`, a comment's end or a blank: they occur everywhere, so where one belongs is unclear alone. */
 function isTrivial(line: string): boolean {
   let n = 0;
   for (let i = 0; i < line.length; i++) {

@@ -111,6 +111,26 @@ describe('edits/inline: streaming diff', () => {
     );
   });
 
+  it('random texts full of braces and blank lines: always consistent, and the end is the full diff', () => {
+    const r = rng(99);
+    const words = ['}', '', '', '  }', 'a();', 'b();', 'c();', '{', 'x = 1;', '});'];
+    const pick = () => words[Math.floor(r() * words.length)];
+    for (let t = 0; t < 300; t++) {
+      const orig = Array.from({ length: Math.floor(r() * 40) }, pick);
+      const next = r() < 0.5 ? Array.from({ length: Math.floor(r() * 40) }, pick) : orig.map((l) => (r() < 0.2 ? pick() : l)).concat(r() < 0.3 ? Array(20).fill('') : []);
+      const d = new StreamingLineDiff(orig);
+      for (let i = 0; i < next.length; i++) {
+        d.pushLine(next[i]);
+        checkConsistent(d.runs(), orig, next.slice(0, i + 1), d.frontier());
+      }
+      // The completed stream accounts for every line on both sides, and so does the full diff.
+      const streamed = d.streamedFinal();
+      checkConsistent(streamed, orig, next, { orig: orig.length, new: next.length, pending: 0, display: streamed.reduce((n, x) => n + x.count, 0) });
+      const full = runsFromDiff(orig, next);
+      checkConsistent(full, orig, next, { orig: orig.length, new: next.length, pending: 0, display: full.reduce((n, x) => n + x.count, 0) });
+    }
+  });
+
   it('a CRLF, tab-indented document streams in its own indentation and ends as the full diff', () => {
     const orig = 'func f() {\r\n\tif a {\r\n\t\tb()\r\n\t}\r\n\treturn\r\n}\r\n';
     const answer2 = '```go\nfunc f() {\n    if a {\n        b()\n        c()\n    }\n    return\n}\n```';
