@@ -75,7 +75,7 @@ const fullDiffUs = ((performance.now() - t0) * 1000) / 5;
 const result = {
   'inline.us_per_chunk_5k_lines': {
     value: Number(m.perChunk.toFixed(3)),
-    unit: 'us',
+    unit: 'µs',
     note: `CPU time (process.cpuUsage), median of 11 streams (after 1 warm-up) of a ${answer.length.toLocaleString('en-US')}-char answer rewriting a 5,000-line region with 200 edits, in ${chunks.length.toLocaleString('en-US')} chunks of ${CHUNK} chars through InlineEditStream.push (fence tracking, line fitting, streaming diff update); first 10% of chunks ${m.first.toFixed(3)} us/chunk (best ${m.firstMin.toFixed(3)}), last 10% ${m.last.toFixed(3)} us/chunk (best ${m.lastMin.toFixed(3)}): medians over the streams; finish() (final extraction + full diff) ${m.finishMs.toFixed(1)} ms CPU once; view changed at finish: ${m.changed}; a full re-diff per chunk would cost ~${Math.round(fullDiffUs)} us (wall)`,
   },
 };
