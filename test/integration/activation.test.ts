@@ -29,6 +29,16 @@ interface ContributedCommand { command: string; title: string; category?: string
 describe('activation', () => {
   const ext = vscode.extensions.getExtension('qwen-coder.qwen-coder');
 
+  // The manifest may reach us with %placeholders% still in it; resolve them as VS Code does for
+  // the default (English) locale, from package.nls.json.
+  const english = (s: string | undefined): string | undefined => {
+    const m = s?.match(/^%(.+)%$/);
+    if (!m) return s;
+    const nls = JSON.parse(readFileSync(join(ext!.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string | { message: string }>;
+    const v = nls[m[1]!];
+    return typeof v === 'string' ? v : v?.message;
+  };
+
   it('is installed under the id qwen-coder.qwen-coder and activates', async () => {
     assert.ok(ext, 'extension qwen-coder.qwen-coder is present');
     await ext.activate();
@@ -43,17 +53,8 @@ describe('activation', () => {
   });
 
   it('contributes each command with the palette text of the contract (English)', () => {
-    // The manifest may reach us with %placeholders% still in it; resolve them as VS Code does
-    // for the default (English) locale, from package.nls.json.
-    const nls = JSON.parse(readFileSync(join(ext!.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string | { message: string }>;
-    const resolve = (s: string | undefined): string | undefined => {
-      const m = s?.match(/^%(.+)%$/);
-      if (!m) return s;
-      const v = nls[m[1]!];
-      return typeof v === 'string' ? v : v?.message;
-    };
     const contributed = (ext!.packageJSON.contributes?.commands ?? []) as ContributedCommand[];
-    const shown = Object.fromEntries(contributed.map((c) => [c.command, `${resolve(c.category)}: ${resolve(c.title)}`]));
+    const shown = Object.fromEntries(contributed.map((c) => [c.command, `${english(c.category)}: ${english(c.title)}`]));
     for (const [id, text] of Object.entries(CONTRACT_COMMANDS)) {
       assert.equal(shown[id], text, `palette text of ${id}`);
     }
@@ -63,10 +64,11 @@ describe('activation', () => {
     const contributes = ext!.packageJSON.contributes;
     const container = (contributes.viewsContainers?.activitybar ?? []).find((c: { id: string }) => c.id === 'qwen');
     assert.ok(container, 'activity bar container qwen');
-    assert.equal(container.title, 'Qwen');
+    assert.equal(english(container.title), 'Qwen');
     const view = (contributes.views?.qwen ?? []).find((v: { id: string }) => v.id === 'qwen.chatView');
     assert.ok(view, 'view qwen.chatView in container qwen');
     assert.equal(view.type, 'webview');
+    assert.equal(english(view.name), 'Chat');
   });
 
   it('runs in a trusted folder here (the untrusted suite covers the other case)', () => {
