@@ -203,12 +203,19 @@ export class QwenClient {
   }
 
   private async withRetries<T>(signal: AbortSignal | undefined, ctx: ErrorContext, run: (attempt: number) => Promise<T>): Promise<T> {
+    let staleRetried = false;
     for (let attempt = 0; ; attempt++) {
       try {
         return await run(attempt);
       } catch (e) {
         if (!(e instanceof QwenError)) throw e;
         e.attempts = attempt + 1;
+        if (STALE.has(e) && !staleRetried && !signal?.aborted) {
+          // The server closed a kept-alive socket just as we reused it: not a failure, try again now.
+          staleRetried = true;
+          attempt--;
+          continue;
+        }
         const delay = e.retryable && !e.partial && attempt < this.cfg.maxRetries && !signal?.aborted ? backoffDelay(attempt, e.retryAfterMs, { baseMs: this.cfg.retryBaseDelayMs, maxMs: this.cfg.retryMaxDelayMs }) : undefined;
         if (delay === undefined) {
           this.log('warn', `request failed: ${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}${e.requestId ? ` request ${e.requestId}` : ''} after ${attempt + 1} attempt(s)`);
@@ -257,13 +264,13 @@ export class QwenClient {
         return;
       }
       let settled = false;
-      let idleTimer: NodeJS.Timeout | undefined;
+      let idle: IdleWatch | undefined;
       let res: IncomingMessage | undefined;
       const { req: httpReq } = this.open(a);
 
       const cleanup = () => {
         clearTimeout(headerTimer);
-        if (idleTimer) clearTimeout(idleTimer);
+        idle?.stop();
         signal?.removeEventListener('abort', onAbort);
       };
       const fail = (err: unknown) => {
@@ -303,7 +310,7 @@ export class QwenClient {
       );
 
       // Once the response has started, a socket error means the stream was cut: `dropped`.
-      httpReq.on('error', (err) => fail(classifySocketError(err, ctx, decoder.delivered, res ? 'dropped' : undefined)));
+      httpReq.on('error', (err) => fail(markStale(classifySocketError(err, ctx, decoder.delivered, res ? 'dropped' : undefined), httpReq, !res)));
       httpReq.on('response', (response) => {
         res = response;
         clearTimeout(headerTimer);
@@ -340,14 +347,13 @@ export class QwenClient {
         }
 
         const idleMs = this.cfg.idleTimeoutMs;
-        idleTimer = setTimeout(
-          () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
-          idleMs,
+        idle = new IdleWatch(idleMs, () =>
+          fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
         );
         let first = true;
-        response.on('data', (buf: Buffer) => {
+        const onData = (buf: Buffer) => {
           if (settled) return;
-          idleTimer!.refresh();
+          idle!.touch();
           if (first) {
             first = false;
             // A body that starts like HTML or JSON is not SSE whatever the content-type said.
@@ -365,7 +371,8 @@ export class QwenClient {
             return;
           }
           if (decoder.done) succeed();
-        });
+        };
+        response.on('data', onData);
         response.on('end', () => {
           if (settled) return;
           try {
@@ -408,7 +415,7 @@ export class QwenClient {
         () => finish(new QwenError({ kind: 'timeout', timeoutPhase: 'first-byte', timeoutMs: a.headerTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })),
         a.headerTimeoutMs,
       );
-      req.on('error', (err) => finish(classifySocketError(err, ctx, false)));
+      req.on('error', (err) => finish(markStale(classifySocketError(err, ctx, false), req, true)));
       req.on('response', (res) => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
@@ -430,6 +437,41 @@ export class QwenClient {
       });
     });
   }
+}
+
+/**
+ * An idle timeout that costs one clock read per network chunk instead of re-arming a timer:
+ * the timer only re-arms itself when it fires and finds the stream was not quiet for long enough.
+ */
+class IdleWatch {
+  private last = performance.now();
+  private timer: NodeJS.Timeout;
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.timer = setTimeout(this.check, ms);
+  }
+  touch(): void {
+    this.last = performance.now();
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+  private readonly check = (): void => {
+    const quiet = performance.now() - this.last;
+    // timers may fire a fraction of a millisecond early: allow for it
+    if (quiet >= this.ms - 1) this.onIdle();
+    else this.timer = setTimeout(this.check, this.ms - quiet);
+  };
+}
+
+/** Errors that came from reusing a kept-alive socket the server had just closed. */
+const STALE = new WeakSet<QwenError>();
+
+function markStale(err: QwenError, req: http.ClientRequest, beforeResponse: boolean): QwenError {
+  if (beforeResponse && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) STALE.add(err);
+  return err;
 }
 
 function ctxFields(ctx: ErrorContext) {

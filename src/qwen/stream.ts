@@ -7,6 +7,8 @@ import { errorFromStream, QwenError, type ErrorContext } from './errors';
 import type { Chunk, WireMeta, WireUsage } from './schema';
 import type { ChatResult, FinishReason, StreamEvent, ToolCall, Usage } from './types';
 
+const STREAM: TextDecodeOptions = { stream: true };
+
 interface ToolCallDraft {
   index: number;
   id: string;
@@ -74,7 +76,7 @@ export class ChatStreamDecoder {
 
   push(bytes: Uint8Array): void {
     if (this.done || this.stopped) return;
-    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    this.parser.feed(this.decoder.decode(bytes, STREAM));
     this.raise();
   }
 

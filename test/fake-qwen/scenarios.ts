@@ -2,7 +2,7 @@
 // [[scenario:NAME]] (or [[scenario:NAME?param=value&…]]) in the last user message, or in-process
 // with server.setScenario(). See README.md for the list and the delivery parameters.
 import type { ScenarioContext } from './server';
-import { aggregate, dashscopeStream } from './sse';
+import { aggregate, contentChunk, dashscopeStream, DONE, event, finishChunk, firstChunk, newEnvelope, usageChunk } from './sse';
 import { hugeStream, longStream } from './fixtures';
 
 export type ScenarioHandler = (ctx: ScenarioContext) => Promise<void> | void;
@@ -101,19 +101,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     run: (ctx) => ctx.sse(hugeStream(Number(ctx.params.get('mb') ?? 50) * 1024 * 1024, Number(ctx.params.get('piece') ?? 2048), ctx.model)),
   },
   'first-event': {
-    description: 'waits (param wait=, ms), then writes headers and a first text chunk stamped with the server clock (x_server_time_ms)',
+    description: 'waits (param wait=, ms), then writes headers and the first text chunk together; that chunk\'s text is the server clock (performance.timeOrigin + now, ms) just before the write',
     run: async (ctx) => {
       await ctx.sleep(Number(ctx.params.get('wait') ?? 20));
-      const s = dashscopeStream(ctx.model, 'First token timing probe answer.');
+      const env = newEnvelope(ctx.model);
       const stamp = (performance.timeOrigin + performance.now()).toFixed(3);
-      // stamp the first content chunk (the second event): the time just before its bytes are written
-      const events = s.split('\n\n');
-      events[1] = events[1]!.replace('"usage":null', `"usage":null,"x_server_time_ms":${stamp}`);
-      const body = events.join('\n\n');
-      const firstTwo = events.slice(0, 2).join('\n\n') + '\n\n';
       ctx.res.writeHead(200, { 'content-type': 'text/event-stream;charset=UTF-8', 'cache-control': 'no-cache' });
-      ctx.res.write(firstTwo);
-      ctx.res.end(body.slice(firstTwo.length));
+      ctx.res.write(event(firstChunk(env)) + event(contentChunk(env, stamp)));
+      ctx.res.end(event(contentChunk(env, ' (server clock at the first text chunk)')) + event(finishChunk(env)) + event(usageChunk(env, 10, 2)) + DONE);
     },
   },
 
