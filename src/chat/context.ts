@@ -2,10 +2,8 @@ import * as vscode from 'vscode';
 import ignore, { type Ignore } from 'ignore';
 import type { ContextChip, MentionCandidate } from '../protocol/messages';
 import { Settings } from '../constants';
+import { DEFAULT_EXCLUDE_PATTERNS, isExcludedPath } from '../prompts/exclude';
 import { estimateTokens } from './history';
-
-/** Never sent, whatever the user picks: environment files, keys, certificates. Gitignore syntax. */
-export const DEFAULT_EXCLUDES = ['.env', '.env.*', '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', 'id_rsa*', 'id_ed25519*', 'id_ecdsa*', '*.crt', '*.cer', '.npmrc', '.netrc', '.pypirc', 'secrets.*', '.git/'];
 const MAX_FILE_CHARS = 60_000;
 const MAX_INSTRUCTIONS_CHARS = 20_000;
 
@@ -51,17 +49,18 @@ export class ContextCollector implements vscode.Disposable {
     );
   }
 
-  /** True when the file must never be sent. */
+  /** True when the file must never be sent: secrets (qwen.context.exclude) or ignored by .gitignore. */
   async isExcluded(uri: vscode.Uri): Promise<boolean> {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    // The defaults always apply; the setting can only add (a workspace must not un-exclude .env).
     const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>('context.exclude', []);
-    if (!folder) {
-      const name = uri.path.split('/').pop() ?? '';
-      return ignore().add(DEFAULT_EXCLUDES).add(extra).ignores(name);
-    }
+    const patterns = Array.isArray(extra) && extra.length ? [...DEFAULT_EXCLUDE_PATTERNS, ...extra.filter((x) => typeof x === 'string')] : DEFAULT_EXCLUDE_PATTERNS;
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    if (isExcludedPath(rel, patterns) || isExcludedPath(uri.path, patterns)) return true;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return false;
     let m = this.matchers.get(folder.uri.toString());
     if (!m) {
-      m = ignore().add(DEFAULT_EXCLUDES).add(extra);
+      m = ignore();
       try {
         const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore'));
         m.add(new TextDecoder().decode(gi));
@@ -70,7 +69,6 @@ export class ContextCollector implements vscode.Disposable {
       }
       this.matchers.set(folder.uri.toString(), m);
     }
-    const rel = vscode.workspace.asRelativePath(uri, false);
     return rel.length > 0 && !rel.startsWith('..') && m.ignores(rel);
   }
 

@@ -249,7 +249,11 @@ export class ChatController implements vscode.Disposable {
       current: turn,
       contextWindow: info.contextWindow,
       reserveForAnswer: Math.min(info.maxOutputTokens, 8192),
-      instructions: await this.context.instructions(),
+      system: {
+        locale: vscode.env.language,
+        workspaceName: vscode.workspace.name,
+        customInstructions: await this.context.instructions(),
+      },
       continueFrom,
     });
     if (built.droppedTurns > 0) {

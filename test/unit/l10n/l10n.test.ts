@@ -65,3 +65,4 @@ describe('localisation', () => {
     assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort(), 'both nls files have the same keys');
   });
 });
+
