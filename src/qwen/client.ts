@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { getModelInfo, type ModelInfo } from './catalog';
 import { errorFromNetwork, errorFromResponse, errorFromStream, QwenError, type ErrorContext } from './errors';
+import { DETAILS } from './messages';
 import { BaseUrlError, PROVIDERS, resolveBaseUrl, type ProviderPreset } from './providers';
 import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection, type WireRequest } from './request';
 import { backoffDelay } from './retry';
@@ -89,7 +90,14 @@ export class QwenClient {
     } catch (e) {
       if (e instanceof ModeRejection && e.want === 'non-stream') {
         this.log('info', 'the server refused tools with stream; asking again without streaming');
-        const result = await this.completeWithRetries(request, info, opts.signal);
+        let result: ChatResult;
+        try {
+          result = await this.completeWithRetries(request, info, opts.signal);
+        } catch (inner) {
+          // Neither mode is accepted (a thinking-only model with tools on an old endpoint).
+          if (inner instanceof ModeRejection) throw new QwenError({ kind: 'bad-parameter', serverMessage: DETAILS.toolsNeedNonStream, provider: this.preset.id, providerLabel: this.preset.label, model });
+          throw inner;
+        }
         replayAsEvents(result, opts);
         return result;
       }
@@ -154,7 +162,7 @@ export class QwenClient {
     if (this.preset.defaultModel) return this.preset.defaultModel;
     const ids = await this.listModels({ signal });
     if (ids.length === 0) {
-      throw new QwenError({ kind: 'config', code: 'no-model', serverMessage: 'no model is set and the server lists none', actions: ['selectModel'], provider: this.preset.id, providerLabel: this.preset.label });
+      throw new QwenError({ kind: 'config', code: 'no-model', serverMessage: DETAILS.noModel, actions: ['selectModel'], provider: this.preset.id, providerLabel: this.preset.label });
     }
     return ids[0]!;
   }
@@ -281,7 +289,12 @@ export class QwenClient {
         httpReq.destroy();
         if (err instanceof QwenError && decoder.delivered) {
           err.partial = decoder.snapshot();
-          err.retryable = err.retryable && !decoder.delivered;
+          err.retryable = false;
+          // A cut answer can be continued from where it stopped (the chat offers it), or asked again.
+          if (CONTINUABLE.has(err.kind) && err.partial.text) {
+            err.actions = ['continue', 'retry'];
+            err.action = 'continue';
+          }
           err.refresh();
         }
         reject(err);
@@ -465,6 +478,8 @@ class IdleWatch {
     else this.timer = setTimeout(this.check, this.ms - quiet);
   };
 }
+
+const CONTINUABLE = new Set<QwenError['kind']>(['dropped', 'timeout', 'stream-error', 'network', 'server']);
 
 /** Errors that came from reusing a kept-alive socket the server had just closed. */
 const STALE = new WeakSet<QwenError>();

@@ -134,6 +134,15 @@ export function describeError(e: DescribableError): string {
   }
 }
 
+/** Details that go inside the `config` and `bad-parameter` sentences (and BaseUrlError). */
+export const DETAILS = {
+  customNeedsBaseUrl: 'A custom provider needs qwen.baseUrl.',
+  baseUrlInvalid: 'qwen.baseUrl is not a valid URL.',
+  baseUrlScheme: 'qwen.baseUrl must start with https:// or http://.',
+  noModel: 'no model is set and the server lists none',
+  toolsNeedNonStream: 'tools need a non-streaming call, which this model does not allow',
+};
+
 /** Button labels for the actions, for glue that has no wording of its own. */
 export const ACTION_LABELS: Record<QwenAction, string> = {
   setApiKey: 'Set API Key',

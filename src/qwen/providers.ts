@@ -1,4 +1,5 @@
 // Provider presets (QWEN-WIRE.md's endpoint table) and where a request is sent.
+import { DETAILS } from './messages';
 import type { ClientConfig, ProviderId } from './types';
 
 export interface ProviderPreset {
@@ -108,15 +109,15 @@ export class BaseUrlError extends Error {
 export function resolveBaseUrl(config: Pick<ClientConfig, 'provider' | 'baseUrl'>): string {
   const preset = PROVIDERS[config.provider] ?? PROVIDERS.custom;
   const raw = (config.baseUrl ?? '').trim() || preset.baseUrl;
-  if (!raw) throw new BaseUrlError('A custom provider needs qwen.baseUrl.', 'missing');
+  if (!raw) throw new BaseUrlError(DETAILS.customNeedsBaseUrl, 'missing');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BaseUrlError('qwen.baseUrl is not a valid URL.', 'invalid');
+    throw new BaseUrlError(DETAILS.baseUrlInvalid, 'invalid');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new BaseUrlError('qwen.baseUrl must start with https:// or http://.', 'invalid');
+    throw new BaseUrlError(DETAILS.baseUrlScheme, 'invalid');
   }
   url.search = '';
   url.hash = '';

@@ -92,6 +92,8 @@ describe('qwen client: errors', () => {
     assert.ok(A.EXPLAIN_CODE.startsWith(r.error!.partial!.text));
     assert.equal(r.error!.partial!.text, textOf(r.events));
     assert.equal(fake.server.requests.length, 1, 'nothing retried silently after the first token');
+    assert.deepEqual(r.error!.actions, ['continue', 'retry']);
+    assert.equal(r.error!.retryable, false);
     assertOneSentence(r.error!.message);
   });
 

@@ -4,6 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { ChatStreamDecoder, QwenError, type StreamEvent } from '../../../src/qwen';
 import type { ErrorContext } from '../../../src/qwen/errors';
+import { isPlainChunk } from '../../../src/qwen/chunkCheck';
+import { ChunkSchema } from '../../../src/qwen/schema';
 import { fixtureNames, loadFixture, longStream } from '../../fake-qwen/fixtures';
 
 const ctx: ErrorContext = { provider: 'dashscope-intl', providerLabel: 'Alibaba Model Studio — Singapore', host: 'h', model: 'm', secrets: [] };
@@ -112,5 +114,40 @@ describe('qwen stream decoder: any split of a recorded stream gives the same eve
       assert.equal(got.text, reference.text);
       assert.equal(got.events, reference.events);
     }
+  });
+});
+
+describe('qwen chunk check: the shape test never accepts what zod would refuse', () => {
+  it('holds for recorded chunks and thousands of mutations of them', () => {
+    const samples: unknown[] = [];
+    for (const name of fixtureNames()) {
+      for (const line of loadFixture(name).split(/\r?\n/)) {
+        if (line.startsWith('data: {')) samples.push(JSON.parse(line.slice(6)));
+      }
+    }
+    const weird: unknown[] = [null, 0, 1.5, '', 'x', true, [], {}, [1], { a: 1 }, -1];
+    const rand = rng(3);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    let accepted = 0;
+    let checked = 0;
+    for (let i = 0; i < 4000; i++) {
+      const chunk = structuredClone(pick(samples)) as Record<string, any>;
+      // mutate one field somewhere: top level, the choice, or the delta
+      const targets: Record<string, any>[] = [chunk];
+      const choice = chunk.choices?.[0];
+      if (choice && typeof choice === 'object') targets.push(choice);
+      if (choice?.delta && typeof choice.delta === 'object') targets.push(choice.delta);
+      const t = pick(targets);
+      const keys = [...Object.keys(t), 'content', 'reasoning', 'tool_calls', 'usage', 'error', 'index', 'choices'];
+      t[pick(keys)] = pick(weird);
+      const fast = isPlainChunk(chunk);
+      const zod = ChunkSchema.safeParse(chunk).success;
+      checked++;
+      if (fast) {
+        accepted++;
+        assert.ok(zod, `shape test accepted what zod refuses: ${JSON.stringify(chunk)}`);
+      }
+    }
+    assert.ok(accepted > 100 && accepted < checked, `${accepted} of ${checked} took the fast path`);
   });
 });
