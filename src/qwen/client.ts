@@ -340,22 +340,23 @@ export class QwenClient {
           }, (e) => fail(classifySocketError(e, ctx, false)));
           return;
         }
-        if (/json/i.test(type)) {
-          // The server ignored stream:true and answered in one piece: deliver it as events.
-          readBody(response, MAX_JSON_BODY).then((text) => {
-            if (settled) return;
-            try {
-              const result = parseCompletion(text, ctx);
-              replayAsEvents(result, { onEvent: (e) => !settled && !signal?.aborted && onEvent?.(e), signal });
-              if (!settled) {
-                settled = true;
-                cleanup();
-                resolve(result);
-              }
-            } catch (e) {
-              fail(e);
+        // The server ignored stream:true and answered in one piece: deliver it as events.
+        const deliverWhole = (text: string) => {
+          if (settled) return;
+          try {
+            const result = parseCompletion(text, ctx);
+            replayAsEvents(result, { onEvent: (e) => !settled && !signal?.aborted && onEvent?.(e), signal });
+            if (!settled) {
+              settled = true;
+              cleanup();
+              resolve(result);
             }
-          }, (e) => fail(classifySocketError(e, ctx, false)));
+          } catch (e) {
+            fail(e);
+          }
+        };
+        if (/json/i.test(type)) {
+          readBody(response, MAX_JSON_BODY).then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
           return;
         }
 
@@ -364,16 +365,19 @@ export class QwenClient {
           fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
         );
         let first = true;
+        let diverted = false;
         const onData = (buf: Buffer) => {
-          if (settled) return;
+          if (settled || diverted) return;
           idle!.touch();
           if (first) {
             first = false;
-            // A body that starts like HTML or JSON is not SSE whatever the content-type said.
+            // A body that starts like HTML or JSON is not SSE, whatever the content-type said.
             const c = firstNonSpace(buf);
-            if (c === 0x3c /* < */) {
-              response.pause();
-              readRest(response, buf, MAX_ERROR_BODY).then((text) => fail(errorFromResponse(status, { 'content-type': 'text/html' }, text, ctx)), (e) => fail(classifySocketError(e, ctx, false)));
+            if (c === 0x3c /* < */ || c === 0x7b /* { */) {
+              diverted = true;
+              const whole = readRest(response, buf, c === 0x3c ? MAX_ERROR_BODY : MAX_JSON_BODY);
+              if (c === 0x3c) whole.then((text) => fail(errorFromResponse(status, { 'content-type': 'text/html' }, text, ctx)), (e) => fail(classifySocketError(e, ctx, false)));
+              else whole.then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
               return;
             }
           }
@@ -387,7 +391,7 @@ export class QwenClient {
         };
         response.on('data', onData);
         response.on('end', () => {
-          if (settled) return;
+          if (settled || diverted) return;
           try {
             decoder.end();
           } catch (e) {

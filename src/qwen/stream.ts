@@ -50,6 +50,8 @@ export class ChatStreamDecoder {
   /** set by the owner on abort or settle: no event may be delivered after it */
   stopped = false;
   chunks = 0;
+  /** bytes received, to tell a silent drop from a body that was never SSE */
+  bytes = 0;
 
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
@@ -57,6 +59,7 @@ export class ChatStreamDecoder {
   private toolCallsEmitted = false;
   private finishEmitted = false;
   private flushing = false;
+  private sawComment = false;
   private pending: QwenError | undefined;
 
   constructor(
@@ -69,13 +72,15 @@ export class ChatStreamDecoder {
         // eventsource-parser only reports buffer overflows, which we do not configure.
       },
       onComment: () => {
-        // `: keep-alive` and friends: nothing to do, but they prove the line is alive.
+        // `: keep-alive` and friends: nothing to do, but they prove this is an SSE stream.
+        this.sawComment = true;
       },
     });
   }
 
   push(bytes: Uint8Array): void {
     if (this.done || this.stopped) return;
+    this.bytes += bytes.length;
     this.parser.feed(this.decoder.decode(bytes, STREAM));
     this.raise();
   }
@@ -93,6 +98,8 @@ export class ChatStreamDecoder {
       this.complete();
       return;
     }
+    // Bytes came but not one event could be read from them: this was never an SSE stream.
+    if (this.chunks === 0 && this.bytes > 0 && !this.sawComment) throw new QwenError({ kind: 'invalid-response', code: 'not-sse', ...this.errorBase() });
     throw new QwenError({ kind: 'dropped', retryable: true, actions: ['retry'], ...this.errorBase() });
   }
 

@@ -211,3 +211,35 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('qwen client: bodies that are not what they claim', () => {
+  const fake = useFakeQwen();
+
+  it('a 200 that is neither SSE nor JSON is invalid-response, not retried as a drop', async () => {
+    fake.server.setScenario({ body: 'OK\nall good\n', contentType: 'text/plain' });
+    const r = await run(clientFor(fake.server), ask('hi'));
+    assert.equal(r.error!.kind, 'invalid-response');
+    assert.equal(fake.server.requests.length, 1);
+  });
+
+  it('a JSON completion labelled as an event stream is still delivered', async () => {
+    fake.server.setScenario({ body: JSON.stringify({ id: 'c1', model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'whole' } }] }), contentType: 'text/event-stream' });
+    const r = await run(clientFor(fake.server), ask('hi'));
+    assert.equal(r.error, undefined);
+    assert.equal(textOf(r.events), 'whole');
+  });
+
+  it('an HTML page labelled as an event stream is a proxy error', async () => {
+    fake.server.setScenario({ body: '<!doctype html><html><body>Blocked by policy</body></html>', contentType: 'text/event-stream' });
+    const r = await run(clientFor(fake.server), ask('hi'));
+    assert.equal(r.error!.kind, 'proxy');
+    assert.equal(r.error!.code, 'html-response');
+  });
+
+  it('headers then an immediate close is a drop (retried, then reported)', async () => {
+    fake.server.setScenario({ sse: '' });
+    const r = await run(clientFor(fake.server, { maxRetries: 1 }), ask('hi'));
+    assert.equal(r.error!.kind, 'dropped');
+    assert.equal(fake.server.requests.length, 2);
+  });
+});
