@@ -14,7 +14,7 @@ import { setChunkCheckMode } from '../src/qwen/chunkCheck';
 import { dataPayloads } from '../test/fake-qwen/sse';
 
 const CHUNKS = 20_000;
-const ROUNDS = 9;
+const ROUNDS = 5;
 const MODEL = 'qwen3-coder-plus';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -137,11 +137,9 @@ async function main(): Promise<void> {
     };
 
     // warm up every path's JIT, then interleave rounds so machine noise hits all three alike
-    for (let i = 0; i < 2; i++) {
-      await runClient();
-      await runSdk();
-      runFloor();
-    }
+    await runClient();
+    await runSdk();
+    runFloor();
     const ours: number[] = [];
     const sdk: number[] = [];
     const floor: number[] = [];
@@ -159,7 +157,6 @@ async function main(): Promise<void> {
     }
     // For the record: the same client with zod on every chunk instead of the shape test first.
     setChunkCheckMode('zod');
-    await runClient();
     for (let i = 0; i < 3; i++) zodAll.push(await runClient());
     setChunkCheckMode('fast');
 
@@ -173,7 +170,7 @@ async function main(): Promise<void> {
 
     // first event: the server stamps its clock into the first text chunk just before writing it
     const firsts: number[] = [];
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < 18; i++) {
       let at = 0;
       let stamp = 0;
       await client.streamChat(
@@ -221,7 +218,7 @@ async function main(): Promise<void> {
         value: r(oursUs),
         unit: 'µs',
         note:
-          `CPU (process.cpuUsage, user+system) of the consuming process only (the fake server runs in a child process) per chunk, median of ${ROUNDS} rounds after 2 warm-ups, ` +
+          `CPU (process.cpuUsage, user+system) of the consuming process only (the fake server runs in a child process) per chunk, median of ${ROUNDS} rounds after a warm-up, ` +
           `streaming a recorded-style DashScope stream of ${chunks} chunks (${(raw.length / 1e6).toFixed(1)} MB) over loopback through QwenClient.streamChat with an onEvent callback: ` +
           `socket reads, TextDecoder, eventsource-parser, JSON.parse, schema check of every chunk, events, answer accumulation. ` +
           `${(oursUs / sdkUs).toFixed(2)}x the openai SDK, ${(oursUs / floorUs).toFixed(2)}x the JSON.parse floor. Where it goes: node:http alone (data events read into nothing) ${httpUs.toFixed(2)} µs; ` +

@@ -46,13 +46,13 @@ function recordedPieces(dir: string): string[] {
   return out;
 }
 
-let longCache: { key: string; text: string; chunks: number; payloads: string[] } | undefined;
+let longCache: { key: string; text: string; chunks: number; payloads: string[]; events: string[] } | undefined;
 
 /**
  * A DashScope stream of `contentChunks` content chunks (plus first, finish and usage chunks) made
  * of the recorded pieces in order, repeated: same sizes and mix as real answers. Deterministic.
  */
-export function longStream(contentChunks = 20_000, model = 'qwen3-coder-plus', dir = fixturesDir()): { text: string; chunks: number; payloads: string[] } {
+export function longStream(contentChunks = 20_000, model = 'qwen3-coder-plus', dir = fixturesDir()): { text: string; chunks: number; payloads: string[]; events: string[] } {
   const key = `${contentChunks}|${model}|${dir}`;
   if (longCache?.key === key) return longCache;
   const src = recordedPieces(dir);
@@ -60,8 +60,8 @@ export function longStream(contentChunks = 20_000, model = 'qwen3-coder-plus', d
   const payloads: string[] = [firstChunk(env)];
   for (let i = 0; i < contentChunks; i++) payloads.push(contentChunk(env, src[i % src.length]!));
   payloads.push(finishChunk(env), usageChunk(env, 2048, contentChunks * 3, 1024));
-  const text = payloads.map(event).join('') + DONE;
-  longCache = { key, text, chunks: payloads.length, payloads };
+  const events = [...payloads.map(event), DONE];
+  longCache = { key, text: events.join(''), chunks: payloads.length, payloads, events };
   return longCache;
 }
 

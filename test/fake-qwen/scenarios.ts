@@ -94,7 +94,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   long: {
     description: 'a deterministic stream of 20,000 content chunks (param chunks=) cut from the recordings',
-    run: (ctx) => ctx.sse(longStream(Number(ctx.params.get('chunks') ?? 20_000), ctx.model).text),
+    run: (ctx) => ctx.sse(longStream(Number(ctx.params.get('chunks') ?? 20_000), ctx.model).events),
   },
   huge: {
     description: 'an answer of 50 MB (param mb=) in ~2 KB chunks, generated as it is written',
