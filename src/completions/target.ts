@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { affectsQwen } from '../config';
+import { isUnavailable, type ClientUnavailable, type Services } from '../services';
+import type { QwenClient } from '../qwen/client';
+import type { CompletionTarget } from './backend';
+
+const UNAVAILABLE_RECHECK_MS = 10_000;
+/** An old client's sockets are closed this long after a setting or key replaced it (its last request may still run). */
+const RETIRE_AFTER_MS = 30_000;
+
+interface Resolving {
+  at: number;
+  unavailable: boolean;
+  value: Promise<CompletionTarget | ClientUnavailable>;
+}
+
+/**
+ * The client and model completions use, built once and kept until a setting or the key changes:
+ * one client means one keep-alive connection, so a completion skips the TCP and TLS handshakes.
+ * Never asks the user anything (ghost text stays silent).
+ */
+export class TargetSource implements vscode.Disposable {
+  private current?: Resolving;
+  private readonly retired = new Set<QwenClient>();
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** the settings or the key changed: cached suggestions may no longer be right */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly services: Services) {
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && this.invalidate()),
+      services.keys.onDidChange(() => this.invalidate()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()),
+    );
+  }
+
+  get(): Promise<CompletionTarget | ClientUnavailable> {
+    const c = this.current;
+    // A missing key or refused address is looked at again now and then (an environment or an approval may have changed).
+    if (c && !(c.unavailable && c.at + UNAVAILABLE_RECHECK_MS < Date.now())) return c.value;
+    const entry: Resolving = { at: Date.now(), unavailable: false, value: undefined! };
+    entry.value = this.resolve(entry);
+    this.current = entry;
+    return entry.value;
+  }
+
+  private resolve(entry: Resolving): Promise<CompletionTarget | ClientUnavailable> {
+    return this.services.client({ interactive: false }).then(
+      (ctx) => {
+        if (isUnavailable(ctx)) {
+          entry.unavailable = true;
+          return ctx;
+        }
+        const { settings, preset } = ctx;
+        const model = settings.completionsModel || preset.fastCoderModel || ctx.model;
+        const extra = vscode.workspace.getConfiguration('qwen').get<unknown>('context.exclude');
+        return {
+          client: ctx.client,
+          preset,
+          model,
+          baseUrl: ctx.baseUrl,
+          exclude: Array.isArray(extra) ? extra.filter((x): x is string => typeof x === 'string') : undefined,
+        };
+      },
+      (e: unknown): ClientUnavailable => {
+        this.services.log.warn(`completions: no client: ${String(e)}`);
+        entry.unavailable = true;
+        return { unavailable: 'badBaseUrl' };
+      },
+    );
+  }
+
+  invalidate(): void {
+    const old = this.current;
+    this.current = undefined;
+    this.changed.fire();
+    void old?.value.then((t) => {
+      if ('client' in t) this.retire(t.client);
+    });
+  }
+
+  private retire(client: QwenClient): void {
+    this.retired.add(client);
+    const timer = setTimeout(() => {
+      this.retired.delete(client);
+      client.dispose();
+    }, RETIRE_AFTER_MS);
+    timer.unref?.();
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+    void this.current?.value.then((t) => 'client' in t && t.client.dispose());
+    for (const c of this.retired) c.dispose();
+    this.retired.clear();
+  }
+}
