@@ -62,8 +62,7 @@ let context;
 let cleaning;
 async function cleanup() {
   cleaning ??= (async () => {
-    await context?.close().catch(() => {});
-    await server?.stop().catch(() => {});
+    await Promise.all([context?.close().catch(() => {}), server?.stop().catch(() => {})]);
     if (process.env.QWEN_TEST_KEEP === '1') console.error(`[launcher] kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });
   })();
@@ -97,16 +96,18 @@ async function main() {
     await installVsix(resolve(vsix), { tools, scratch });
     mark(`installed ${vsix}`);
   }
-  server = await startCodeServer({
+  // Both take seconds and need nothing from each other.
+  const starting = startCodeServer({
     tools,
     scratch,
     trust: !untrusted,
     smokeDriver: true,
     log: verbose ? (s) => process.stderr.write(`[code-server] ${s}`) : undefined,
-  });
-  mark(`code-server ready on ${server.url}`);
-  context = await launchBrowser(join(scratch, 'browser'));
-  mark('browser started');
+  }).then((s) => { server = s; mark(`code-server ready on ${s.url}`); return s; });
+  const browsing = launchBrowser(join(scratch, 'browser')).then((c) => { context = c; mark('browser started'); return c; });
+  // allSettled: on a failure, cleanup must still see the one that did start
+  const failed = (await Promise.allSettled([starting, browsing])).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const page = context.pages()[0] ?? await context.newPage();
   let finish;
   let done = false;
