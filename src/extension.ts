@@ -14,11 +14,13 @@ import { ChatController } from './chat/controller';
 import { ChatViewProvider } from './chat/viewProvider';
 import { ContextCollector } from './chat/context';
 import { ConversationStore } from './chat/store';
+import { registerCompletions, type CompletionsTestApi } from './completions';
 
 /** Returned from activate() in test mode only, so integration tests can force failure paths. */
 export interface QwenTestApi {
   services: Services;
   chat: ChatController;
+  completions: CompletionsTestApi;
   activationMs: number;
   setSecretBackend(backend: SecretBackend): void;
   logLines(): string[];
@@ -34,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   const contextCollector = new ContextCollector();
   const chat = new ChatController(services, new ConversationStore(context.workspaceState), contextCollector);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
+  const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
 
   context.subscriptions.push(
     log,
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
       chatView.focusInput();
     }),
     registerExplainCommand(chat, chatView),
+    ...completions.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
   );
@@ -68,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   return {
     services,
     chat,
+    completions: completions.api,
     activationMs,
     setSecretBackend: (b) => keys.setBackend(b),
     logLines: () => log.recent(),
