@@ -73,7 +73,8 @@ const timeoutFor = (stage, dflt) => Number(process.env.QWEN_TEST_STAGE_TIMEOUT_S
 async function mochaStage(stage, testFiles, { timeoutS, mochaArgs = [], env = {} }) {
   const out = join(results, `${stage}.json`);
   rmSync(out, { force: true });
-  const r = await run(process.execPath, [mochaBin, '--reporter', reporter, ...mochaArgs, ...testFiles], { timeoutS, env: { ...env, QWEN_TEST_RESULTS: out } });
+  // --exit: a handle a test forgot to close must not keep the stage running until its time limit
+  const r = await run(process.execPath, [mochaBin, '--exit', '--reporter', reporter, ...mochaArgs, ...testFiles], { timeoutS, env: { ...env, QWEN_TEST_RESULTS: out } });
   const counts = readCounts(out);
   if (!counts) return { passes: 0, failures: 1, note: `crashed (exit ${r.code}) before reporting` };
   if (r.timedOut) return { ...counts, failures: counts.failures + 1, note: 'timed out' };

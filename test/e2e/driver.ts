@@ -355,6 +355,9 @@ export class Workbench {
   async screenshot(step: string): Promise<string> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const path = join(SCREENSHOTS, `${this.name}-${step}.png`.replace(/[^\w.-]+/g, '_'));
+    // Webview icon fonts arrive a moment after the text: let them, so the picture shows what a person sees.
+    const fonts = Promise.all(this.page.frames().map((f) => f.evaluate(() => document.fonts.ready.then(() => undefined)).catch(() => undefined)));
+    await Promise.race([fonts, sleep(2000)]);
     await this.page.screenshot({ path });
     return path;
   }
