@@ -14,6 +14,9 @@ import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
 import { chooseProxy, send, type ProxyChoice } from './transport';
 import type { ChatRequest, ChatResult, ClientConfig, StreamEvent, StreamOptions, ToolCall } from './types';
 
+/** Longest stretch of stream parsing before yielding to the event loop (keeps the host responsive). */
+const YIELD_AFTER_MS = 6;
+
 const DEFAULTS = {
   maxRetries: 3,
   firstByteTimeoutMs: 60_000,
@@ -366,9 +369,24 @@ export class QwenClient {
         );
         let first = true;
         let diverted = false;
+        // When the process fell behind, the socket hands over megabytes in one go; parsing them all
+        // in one macrotask would freeze the host. After a few ms, pause and let the loop breathe.
+        let sliceStart = -1;
+        const endSlice = () => {
+          sliceStart = -1;
+        };
         const onData = (buf: Buffer) => {
           if (settled || diverted) return;
           idle!.touch();
+          if (sliceStart < 0) {
+            sliceStart = performance.now();
+            setImmediate(endSlice);
+          } else if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+            response.pause();
+            setImmediate(() => {
+              if (!settled) response.resume();
+            });
+          }
           if (first) {
             first = false;
             // A body that starts like HTML or JSON is not SSE, whatever the content-type said.
