@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     'activation.ms': {
       value: Math.round(median * 10) / 10,
       unit: 'ms',
-      note: `median of ${samples.length} cold extension hosts (code-server 4.139.1 / VS Code 1.139.1); time of extension.activate() from a runner extension, with Qwen Coder installed from the packaged .vsix; samples ${samples.map((s) => s.toFixed(0)).join('/')} ms`,
+      note: `median (lower middle when even) of ${samples.length} cold extension hosts (code-server 4.139.1 / VS Code 1.139.1); time of extension.activate() from a runner extension, with Qwen Coder installed from the packaged .vsix; samples ${samples.map((s) => s.toFixed(0)).join('/')} ms`,
     },
   })}`);
 }
