@@ -10,6 +10,7 @@ import { QwenStatusBar } from './statusBar';
 import { registerKeyCommands } from './commands/keys';
 import { registerModelCommand } from './commands/model';
 import { registerExplainCommand } from './commands/explain';
+import { registerEditFeatures } from './commands/edits';
 import { ChatController } from './chat/controller';
 import { ChatViewProvider } from './chat/viewProvider';
 import { ContextCollector } from './chat/context';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
       chatView.focusInput();
     }),
     registerExplainCommand(chat, chatView),
+    ...registerEditFeatures(services),
     ...completions.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
