@@ -102,14 +102,18 @@ export function registerCompletions(services: Services, isExcluded: (uri: vscode
   });
 
   const excluded = new Map<string, Promise<boolean>>();
-  const allowed = async (doc: vscode.TextDocument): Promise<boolean> => {
-    const key = doc.uri.toString();
+  const excludedFor = (uri: vscode.Uri): Promise<boolean> => {
+    const key = uri.toString();
     let ex = excluded.get(key);
     if (!ex) {
       if (excluded.size > 500) excluded.clear();
-      ex = isExcluded(doc.uri).catch(() => true);
+      ex = isExcluded(uri).catch(() => true);
       excluded.set(key, ex);
     }
+    return ex;
+  };
+  const allowed = async (doc: vscode.TextDocument): Promise<boolean> => {
+    const ex = excludedFor(doc.uri);
     if (await ex) return false;
     const t = await targets.get();
     if ('unavailable' in t) {
@@ -129,6 +133,7 @@ export function registerCompletions(services: Services, isExcluded: (uri: vscode
     if (settings.completionsEnabled && !registration) {
       registration = vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider);
       log.info('ghost-text completions on');
+      warm();
     } else if (!settings.completionsEnabled && registration) {
       registration.dispose();
       registration = undefined;
@@ -143,8 +148,14 @@ export function registerCompletions(services: Services, isExcluded: (uri: vscode
       if ('client' in t) status.setDetail(vscode.l10n.t('Model: {0}', t.model || t.client.preset.label));
     });
 
+  // The first keystroke should not wait for the key to be read or .gitignore to be parsed.
+  const warm = () => {
+    showDetail();
+    const ed = vscode.window.activeTextEditor;
+    if (ed) void excludedFor(ed.document.uri);
+  };
+
   sync();
-  if (registration) showDetail();
 
   const disposables: vscode.Disposable[] = [
     status,
@@ -158,11 +169,12 @@ export function registerCompletions(services: Services, isExcluded: (uri: vscode
     vscode.workspace.onDidGrantWorkspaceTrust(sync),
     vscode.workspace.onDidSaveTextDocument((d) => d.fileName.endsWith('.gitignore') && excluded.clear()),
     vscode.workspace.onDidCloseTextDocument((d) => excluded.delete(d.uri.toString())),
+    vscode.window.onDidChangeActiveTextEditor((ed) => registration && ed && void excludedFor(ed.document.uri)),
     targets.onDidChange(() => {
       // Another model, server or key: old suggestions and a failure's pause no longer apply.
       engine.reset();
       status.setHint(undefined);
-      if (registration) showDetail();
+      if (registration) warm();
     }),
   ];
 

@@ -33,18 +33,30 @@ export class QwenInlineCompletionProvider implements vscode.InlineCompletionItem
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    // The suggest widget is open: its item is what the user is choosing; don't compete with it.
-    if (context.selectedCompletionInfo) return undefined;
     if (!(await this.allowed(doc)) || token.isCancellationRequested) return undefined;
+    const req = requestAt(doc, pos);
+    let range = new vscode.Range(pos, pos);
+    let lead = '';
+    const selected = context.selectedCompletionInfo;
+    if (selected) {
+      // The suggest widget is open (it is, most of the time while typing): complete as if its
+      // highlighted item were accepted. VS Code shows the ghost text only if it extends that item.
+      if (!selected.range.end.isEqual(pos) || selected.range.start.line !== pos.line) return undefined;
+      const start = doc.offsetAt(selected.range.start);
+      req.prefix = req.prefix.slice(0, req.prefix.length - (req.offset - start)) + selected.text;
+      req.offset = start + selected.text.length;
+      range = selected.range;
+      lead = selected.text;
+    }
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
-      const text = await this.engine.complete(requestAt(doc, pos), controller.signal, {
+      const text = await this.engine.complete(req, controller.signal, {
         // Asked for explicitly (Alt+\ or the trigger command): no reason to wait.
         immediate: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
       });
       if (!text || token.isCancellationRequested) return undefined;
-      return [new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos))];
+      return [new vscode.InlineCompletionItem(lead + text, range)];
     } finally {
       sub.dispose();
     }
