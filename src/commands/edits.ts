@@ -243,15 +243,36 @@ class EditActions {
       return;
     }
     let hunks: Replacement[];
-    if (whole) {
-      // The model returns the whole file; lines it left out are not the user's to lose.
-      hunks = diffLines(text, ex.code).filter((h) => h.newText.length > 0);
-    } else {
+    if (whole) hunks = additionsOnly(text, ex.code, eol);
+    else {
       const sep = text.length === 0 ? '' : text.endsWith('\n') ? eol : eol + eol;
       hunks = [{ start: text.length, end: text.length, oldText: '', newText: sep + ex.code + (text.endsWith('\n') || text.length === 0 ? eol : '') }];
     }
     await this.showPending(s, hunks, changes);
   }
+}
+
+/**
+ * The model's version of a whole existing file, reduced to additions: every existing line stays
+ * where it is, and new lines go in where the model put them (lines it changed are kept, its
+ * version added after them for the user to review). Generate Tests never overwrites.
+ */
+function additionsOnly(text: string, proposal: string, eol: string): Replacement[] {
+  const out: Replacement[] = [];
+  for (const h of diffLines(text, proposal)) {
+    if (!h.newText) continue;
+    if (!h.oldText) {
+      out.push({ start: h.start, end: h.end, oldText: '', newText: h.newText });
+      continue;
+    }
+    const kept = new Set(h.oldText.split('\n').map((l) => l.trim()));
+    const added = h.newText.replace(/\r?\n$/, '').split(/\r?\n/).filter((l) => !l.trim() || !kept.has(l.trim()));
+    if (!added.some((l) => l.trim())) continue;
+    const atEnd = h.end === text.length && !text.endsWith('\n');
+    const body = added.join(eol);
+    out.push({ start: h.end, end: h.end, oldText: '', newText: atEnd ? eol + body : body + eol });
+  }
+  return out;
 }
 
 /** Records the document's changes while the request runs (the hunks are carried over them later). */

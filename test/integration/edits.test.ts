@@ -322,4 +322,171 @@ describe('editor edits (diff mode)', function () {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(renamed));
     assert.equal(text, MATH);
   });
+
+  it('with no selection, acts on the enclosing function or else the current line (never on nothing)', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(1, 6, 1, 6);
+    input('');
+    reply(fence('    return b + a'));
+    await vscode.commands.executeCommand('qwen.refactorSelection');
+    await waitPending(doc);
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.match(user, /line 2\b/, 'the request is about the current line');
+    await vscode.commands.executeCommand('qwen.acceptEdit');
+    assert.equal(doc.getText(), MATH.replace('return a + b', 'return b + a'));
+  });
+
+  it('"Fix with Qwen" is a quick fix on a diagnostic; it sends the diagnostic and the fix applies', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    const diagnostics = vscode.languages.createDiagnosticCollection('qwen-test');
+    cleanups.push(() => diagnostics.dispose());
+    const range = new vscode.Range(8, 11, 8, 30);
+    const d = new vscode.Diagnostic(range, 'ZeroDivisionError when values is empty', vscode.DiagnosticSeverity.Error);
+    d.source = 'pylint';
+    diagnostics.set(doc.uri, [d]);
+    const actions = await waitFor('the quick fix', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
+      return all?.find((a) => a.title === 'Fix with Qwen') ? all : undefined;
+    });
+    const fix = actions.find((a) => a.title === 'Fix with Qwen')!;
+    assert.equal(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
+    reply(fence('    return total / len(values) if values else 0'));
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    const s = await waitPending(doc);
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.ok(user.includes('ZeroDivisionError when values is empty'), 'the diagnostic was sent');
+    assert.ok(user.includes('pylint'), 'with its source');
+    assert.equal(s.pending.length, 1);
+    await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
+    assert.equal(doc.getText(), MATH.replace('return total / len(values)', 'return total / len(values) if values else 0'));
+  });
+
+  it('Fix Selection from the palette sends the diagnostics in range', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    const diagnostics = vscode.languages.createDiagnosticCollection('qwen-test');
+    cleanups.push(() => diagnostics.dispose());
+    diagnostics.set(doc.uri, [new vscode.Diagnostic(new vscode.Range(1, 4, 1, 16), 'Use a - b here', vscode.DiagnosticSeverity.Warning), new vscode.Diagnostic(new vscode.Range(8, 4, 8, 10), 'outside the selection', vscode.DiagnosticSeverity.Error)]);
+    ed.selection = new vscode.Selection(0, 0, 1, 16);
+    reply(fence('def add(a, b):\n    return a - b'));
+    await vscode.commands.executeCommand('qwen.fixSelection');
+    await waitPending(doc);
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.ok(user.includes('Use a - b here'));
+    assert.ok(!user.includes('outside the selection'), 'only the diagnostics in range');
+    await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
+    assert.equal(doc.getText(), MATH.replace('return a + b', 'return a - b'));
+  });
+
+  it('Document Selection adds the doc comment', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(0, 0, 1, 16);
+    reply(fence('def add(a, b):\n    """Return the sum of a and b."""\n    return a + b'));
+    await vscode.commands.executeCommand('qwen.documentSelection');
+    await waitPending(doc);
+    const body = server.lastRequest()!.body as { messages: Array<{ content: string }> };
+    assert.match(body.messages.at(-1)!.content, /docstring/i, 'asks for the language\'s doc convention');
+    await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
+    assert.equal(doc.getText(), MATH.replace('def add(a, b):\n', 'def add(a, b):\n    """Return the sum of a and b."""\n'));
+  });
+
+  it('Generate Tests proposes a new test file beside the source; Accept creates it', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    const tests = 'from case import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2';
+    reply(fence(tests));
+    await vscode.commands.executeCommand('qwen.generateTests');
+    const s = await waitFor('the proposed file', async () => (await sessions()).find((x) => x.mode === 'newFile'));
+    const target = vscode.Uri.parse(s.newFileTarget!);
+    const name = doc.uri.path.split('/').pop()!;
+    assert.equal(target.path, doc.uri.path.replace(name, `test_${name}`), 'named by the language\'s convention, beside the source');
+    const proposed = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.uri)!;
+    assert.equal(proposed.getText(), tests + '\n');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(target)), 'nothing is written before Accept');
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.ok(user.includes(`test_${name}`), 'the model is told the test file\'s name');
+    await vscode.commands.executeCommand('qwen.acceptEdit', s.uri);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)), tests + '\n');
+    assert.deepEqual(await sessions(), []);
+    await waitFor('the test file in front', () => vscode.window.activeTextEditor?.document.uri.path === target.path);
+  });
+
+  it('Generate Tests adds to an existing test file as a pending edit and never removes its lines', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    const name = doc.uri.path.split('/').pop()!;
+    const testUri = vscode.Uri.joinPath(doc.uri, '..', `test_${name}`);
+    const existing = 'from case import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n';
+    await vscode.workspace.fs.writeFile(testUri, new TextEncoder().encode(existing));
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    // The model's whole file forgot the existing assertion: that line must stay.
+    const answer = 'from case import add, mean\n\n\ndef test_add():\n    pass\n\n\ndef test_mean():\n    assert mean([2, 4]) == 3';
+    reply(fence(answer));
+    await vscode.commands.executeCommand('qwen.generateTests');
+    const testDoc = await vscode.workspace.openTextDocument(testUri);
+    const s = await waitPending(testDoc);
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.ok(user.includes('assert add(1, 2) == 3'), 'the existing file was shown');
+    assert.ok(s.pending.every((h) => h.oldText === ''), 'every hunk only adds');
+    assert.equal(testDoc.getText(), existing, 'untouched before Accept');
+    await vscode.commands.executeCommand('qwen.acceptEdit', testDoc.uri.toString());
+    assert.equal(
+      testDoc.getText(),
+      'from case import add\nfrom case import add, mean\n\n\ndef test_add():\n    assert add(1, 2) == 3\n    pass\n\n\ndef test_mean():\n    assert mean([2, 4]) == 3\n',
+      'every existing line kept in place, the new ones added',
+    );
+    assert.equal(doc.getText(), MATH, 'the source is untouched');
+  });
+
+  it('the chat\'s Copy and Insert buttons', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    await vscode.commands.executeCommand('qwen.internal.codeAction', 'copy', 'x = 1', 'python');
+    assert.equal(await vscode.env.clipboard.readText(), 'x = 1');
+    ed.selection = new vscode.Selection(2, 0, 2, 0);
+    await vscode.commands.executeCommand('qwen.internal.codeAction', 'insert', 'x = 1\n', 'python');
+    assert.equal(doc.getText(), MATH.replace('    return a + b\n\n', '    return a + b\nx = 1\n\n'));
+  });
+
+  it('the chat\'s Apply puts a fragment where it belongs in the file, as a pending edit', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(0, 3, 0, 3);
+    await vscode.commands.executeCommand('qwen.internal.codeAction', 'apply', MEAN_GUARDED + '\n', 'python');
+    const s = await waitPending(doc);
+    assert.equal(s.proposalText, GUARDED, 'only the mean function is replaced');
+    assert.equal(doc.getText(), MATH);
+    await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
+    assert.equal(doc.getText(), GUARDED);
+  });
+
+  it('the chat\'s Apply asks before using a fragment it cannot place, never replacing the whole file silently', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(3, 0, 3, 0);
+    const msgs = recordMessages((_m, items) => (items.includes('Insert at Cursor') ? 'Insert at Cursor' : undefined));
+    cleanups.push(msgs.dispose);
+    await vscode.commands.executeCommand('qwen.internal.codeAction', 'apply', 'def unrelated():\n    pass', 'python');
+    assert.ok(msgs.shown.some((m) => m.items.includes('Replace Whole File') && m.items.includes('Insert at Cursor')), 'it asked');
+    await waitPending(doc);
+    await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
+    assert.equal(doc.getText(), MATH.replace('\n\ndef mean', '\ndef unrelated():\n    pass\n\ndef mean'));
+  });
+
+  it('a file excluded from AI requests is refused before anything is sent', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const secret = vscode.Uri.joinPath(folder, 'edits', '.env');
+    await vscode.workspace.fs.writeFile(secret, new TextEncoder().encode('API_KEY=secret\n'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(secret));
+    const msgs = recordMessages();
+    cleanups.push(msgs.dispose);
+    input('');
+    await vscode.commands.executeCommand('qwen.refactorSelection');
+    assert.ok(msgs.texts().some((m) => /never sent to Qwen/.test(m)), msgs.texts().join(' | '));
+    assert.equal(server.requests.length, 0);
+  });
 });
