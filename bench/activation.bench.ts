@@ -2,6 +2,8 @@
 // VS Code 1.139), installed from the .vsix that `npm run package` makes. A tiny runner extension
 // calls `extension.activate()` and times it: loading the bundle plus running activate().
 // Each run is a fresh VS Code (fresh profile, cold extension host); the median of the runs is kept.
+// (test/e2e/driver.ts's activationMs() reads VS Code's own figure from Running Extensions instead;
+// at startup it also counts the other extensions activating at the same moment, so it is noisier.)
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { runTests } from '@vscode/test-electron';
 const repo = process.cwd();
 const RUNS = Number(process.env.QWEN_BENCH_ACTIVATION_RUNS || 3);
 // npm run bench must stay under two minutes in all: start another run only while within this.
-const BUDGET_MS = 40_000;
+const BUDGET_MS = 30_000;
 
 const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(repo, rel)).href) as Promise<T>;
 
@@ -45,14 +47,17 @@ async function main(): Promise<void> {
         extensionTestsEnv: { QWEN_BENCH_OUT: out, QWEN_TEST_INSTALL_VSIX: pkg.vsix },
       });
       const r = JSON.parse(readFileSync(out, 'utf8')) as { ms: number; wasActive: boolean };
-      if (r.wasActive) throw new Error('the extension was already active before the timed activate()');
-      samples.push(r.ms);
+      // The extension also activates on onStartupFinished, which normally comes seconds after the
+      // runner; a host where it came first has nothing to time, so it is not a sample.
+      if (r.wasActive) console.log('activation: already active before the runner (startup won the race); run not counted');
+      else samples.push(r.ms);
     }
   } finally {
     pkg.cleanup();
     rmSync(runner, { recursive: true, force: true });
     rmSync(ws, { recursive: true, force: true });
   }
+  if (samples.length === 0) throw new Error('no run could time the activation');
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   console.log(`activation samples (ms): ${samples.map((s) => s.toFixed(1)).join(', ')}`);

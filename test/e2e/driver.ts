@@ -349,6 +349,32 @@ export class Workbench {
     if (enter) await el.press('Enter');
   }
 
+  // ---- the window itself ----
+
+  /** Reloads the window: a new renderer and a new extension host, as after "Developer: Reload Window". */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'domcontentloaded' });
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.locator('.part.activitybar .action-item .action-label[aria-label^="Qwen"]').waitFor({ state: 'attached', timeout: 90_000 });
+  }
+
+  /**
+   * VS Code's own activation figure for an extension, as "Developer: Show Running Extensions" shows
+   * it ("Activation: 70ms" = loading its code + running activate()), once it has activated.
+   */
+  async activationMs(displayName: string, timeoutMs = 60_000): Promise<number> {
+    await this.runCommand('Developer: Show Running Extensions');
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await this.page.locator('.runtime-extensions-editor .monaco-list-row').evaluateAll((els) =>
+        els.map((e) => [e.querySelector('.name')?.textContent ?? '', e.querySelector('.activation-time')?.textContent ?? ''] as const));
+      const time = rows.find(([name]) => name === displayName)?.[1].match(/Activation: (\d+(?:\.\d+)?)ms/);
+      if (time) return Number(time[1]);
+      if (Date.now() > end) throw new Error(`${displayName} did not show an activation time (rows: ${rows.map((r) => r.join(' ')).join('; ')})`);
+      await sleep(250);
+    }
+  }
+
   // ---- evidence ----
 
   /** Saves test-results/screenshots/<test name>-<step>.png and returns its path. */
