@@ -1,0 +1,274 @@
+// One question and its answer: reasoning (collapsible, open while it streams), the answer,
+// notes, error with its actions, usage and cost, and the turn's own buttons.
+import type { Turn, TurnError, TurnUsage } from '../protocol/messages';
+import { h, icon, iconButton, textButton } from './dom';
+import { errorActionLabel, formatNumber, formatUsd, t } from './l10n';
+import { renderMarkdown } from './markdown';
+import { StreamingMarkdown } from './streamingMarkdown';
+
+export const TURN_ACTION_ATTR = 'data-turn-action';
+export const ERROR_ACTION_ATTR = 'data-error-action';
+
+export type TurnAction = 'regenerate' | 'edit' | 'continue';
+
+export class TurnView {
+  readonly element: HTMLElement;
+  turn: Turn;
+  private readonly questionEl: HTMLDivElement;
+  private readonly answerBody: HTMLDivElement;
+  private readonly notesEl: HTMLDivElement;
+  private readonly footerEl: HTMLDivElement;
+  private readonly errorEl: HTMLDivElement;
+  private readonly trimmedEl: HTMLDivElement;
+  private reasoningDetails: HTMLDetailsElement | null = null;
+  private reasoningSummaryText: HTMLSpanElement | null = null;
+  private reasoningStream: StreamingMarkdown | null = null;
+  private answerStream: StreamingMarkdown | null = null;
+  private userToggledReasoning = false;
+  private actionsEnabled = false;
+
+  constructor(turn: Turn) {
+    this.turn = { ...turn };
+    this.questionEl = h('div', { class: 'question' });
+    this.trimmedEl = h('div', { class: 'note trimmed', hidden: true });
+    this.answerBody = h('div', { class: 'answer-body' });
+    this.notesEl = h('div', { class: 'turn-notes' });
+    this.errorEl = h('div', { class: 'turn-error', hidden: true });
+    this.footerEl = h('div', { class: 'turn-footer' });
+    this.element = h(
+      'article',
+      { class: 'turn', 'data-turn-id': turn.id },
+      this.questionEl,
+      h(
+        'div',
+        { class: 'answer' },
+        h('div', { class: 'role' }, icon('sparkle'), h('span', { class: 'role-name' }, t('qwen')), turn.model ? h('span', { class: 'model-name' }, turn.model) : null),
+        this.trimmedEl,
+        this.answerBody,
+        this.notesEl,
+        this.errorEl,
+        this.footerEl,
+      ),
+    );
+    this.renderQuestion();
+    if (turn.trimmedTurns) this.setTrimmed(turn.trimmedTurns);
+    if (turn.status === 'streaming') this.startStreaming();
+    else this.renderFinished();
+  }
+
+  get id(): string {
+    return this.turn.id;
+  }
+
+  get streaming(): boolean {
+    return this.turn.status === 'streaming';
+  }
+
+  // ------------------------------------------------------------ question
+
+  private renderQuestion(): void {
+    const t0 = this.turn;
+    this.questionEl.replaceChildren(
+      h('div', { class: 'role' }, icon('account'), h('span', { class: 'role-name' }, t('you')),
+        this.actionsEnabled && t0.status !== 'streaming'
+          ? h('span', { class: 'role-actions' }, iconButton('edit', t('editQuestion'), { [TURN_ACTION_ATTR]: 'edit', class: 'icon-button edit-question' }))
+          : null),
+      h('div', { class: 'question-text' }, t0.question),
+      t0.context.length
+        ? h('ul', { class: 'chips static', 'aria-label': t('contextChips') },
+          ...t0.context.map((c) => h('li', { class: 'chip', title: c.detail ?? c.label }, icon(chipIcon(c.kind)), h('span', { class: 'chip-label' }, c.label))))
+        : '',
+    );
+  }
+
+  /** Swaps the question for an editor; Enter submits, Escape cancels. */
+  editQuestion(onSubmit: (text: string) => void): void {
+    const box = h('textarea', { class: 'edit-box', 'aria-label': t('editQuestionLabel'), rows: 3 });
+    box.value = this.turn.question;
+    const done = () => this.renderQuestion();
+    const submit = () => {
+      const text = box.value.trim();
+      if (!text) return;
+      done();
+      onSubmit(text);
+    };
+    box.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        submit();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        done();
+        (this.questionEl.querySelector('.edit-question') as HTMLElement | null)?.focus();
+      }
+    });
+    const send = textButton('send', t('saveAndSend'), { class: 'text-button primary' });
+    send.addEventListener('click', submit);
+    const cancel = textButton(undefined, t('cancel'), { class: 'text-button secondary' });
+    cancel.addEventListener('click', done);
+    this.questionEl.replaceChildren(h('div', { class: 'edit-question-form' }, box, h('div', { class: 'button-row' }, send, cancel)));
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+
+  // ------------------------------------------------------------ streaming
+
+  private startStreaming(): void {
+    this.element.classList.add('streaming');
+    this.element.setAttribute('aria-busy', 'true');
+    this.answerStream = new StreamingMarkdown();
+    this.answerBody.replaceChildren(this.answerStream.element, h('div', { class: 'progress', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')));
+    if (this.turn.answer) this.answerStream.append(this.turn.answer);
+    if (this.turn.reasoning) this.ensureReasoning(true).append(this.turn.reasoning);
+    this.renderNotesAndFooter();
+  }
+
+  private ensureReasoning(streaming: boolean): StreamingMarkdown {
+    if (!this.reasoningStream) {
+      this.reasoningStream = new StreamingMarkdown();
+      this.reasoningSummaryText = h('span', {}, streaming ? t('reasoningLive') : t('reasoning'));
+      const summary = h('summary', {}, icon('chevron-right'), icon('thinking'), this.reasoningSummaryText);
+      const details = h('details', { class: 'reasoning', open: streaming },
+        summary,
+        h('div', { class: 'reasoning-body' }, this.reasoningStream.element));
+      // Not the toggle event: it also fires for the initial open state. Keyboard activation of
+      // a summary is a click too.
+      summary.addEventListener('click', () => {
+        if (this.streaming) this.userToggledReasoning = true;
+      });
+      this.reasoningDetails = details;
+      this.answerBody.before(details);
+    }
+    return this.reasoningStream;
+  }
+
+  appendText(text: string): void {
+    this.answerStream?.append(text);
+    this.turn.answer += text;
+  }
+
+  appendReasoning(text: string): void {
+    if (!this.streaming) return;
+    this.ensureReasoning(true).append(text);
+    this.turn.reasoning += text;
+  }
+
+  /** Renders what arrived since the last frame. Returns whether anything changed. */
+  flush(): boolean {
+    let changed = false;
+    if (this.reasoningStream?.flush()) changed = true;
+    if (this.answerStream?.flush()) changed = true;
+    return changed;
+  }
+
+  end(finishReason: string, usage: TurnUsage | undefined, costUsd: number | null | undefined): void {
+    this.finishStreams();
+    this.turn.status = finishReason === 'cancelled' ? 'stopped' : 'done';
+    this.turn.finishReason = finishReason;
+    this.turn.usage = usage;
+    this.turn.costUsd = costUsd;
+    this.renderNotesAndFooter();
+  }
+
+  fail(error: TurnError): void {
+    this.finishStreams();
+    this.turn.status = 'error';
+    this.turn.error = error;
+    this.renderNotesAndFooter();
+  }
+
+  private finishStreams(): void {
+    this.answerStream?.finish();
+    this.reasoningStream?.finish();
+    this.answerBody.querySelector('.progress')?.remove();
+    this.element.classList.remove('streaming');
+    this.element.removeAttribute('aria-busy');
+    if (this.reasoningDetails && this.reasoningSummaryText) {
+      this.reasoningSummaryText.textContent = t('reasoning');
+      // Open while it streams; afterwards the answer is what matters, unless the user chose.
+      if (!this.userToggledReasoning && this.turn.answer) this.reasoningDetails.open = false;
+    }
+  }
+
+  // ------------------------------------------------------------ finished
+
+  private renderFinished(): void {
+    if (this.turn.reasoning) {
+      this.ensureReasoning(false);
+      this.reasoningStream!.element.replaceChildren(renderMarkdown(this.turn.reasoning));
+    }
+    const md = h('div', { class: 'markdown' });
+    if (this.turn.answer) md.append(renderMarkdown(this.turn.answer));
+    this.answerBody.replaceChildren(md);
+    this.renderNotesAndFooter();
+  }
+
+  setTrimmed(droppedTurns: number): void {
+    this.turn.trimmedTurns = droppedTurns;
+    this.trimmedEl.hidden = false;
+    this.trimmedEl.replaceChildren(icon('info'), h('span', {}, t('trimmedNote', droppedTurns === 1 ? t('trimmedOne') : t('trimmedMany', droppedTurns))));
+  }
+
+  /** Regenerate, edit and continue apply to the last turn only, and never while streaming. */
+  setActionsEnabled(enabled: boolean): void {
+    this.actionsEnabled = enabled;
+    this.element.classList.toggle('last', enabled);
+    if (!this.questionEl.querySelector('.edit-box')) this.renderQuestion();
+    this.renderNotesAndFooter();
+  }
+
+  private renderNotesAndFooter(): void {
+    const turn = this.turn;
+    const notes: Node[] = [];
+    if (turn.status === 'stopped') notes.push(note('debug-stop', t('stoppedNote')));
+    if (turn.status === 'done' && turn.finishReason === 'length') notes.push(note('warning', t('cutOffNote')));
+    if (turn.status === 'done' && turn.finishReason === 'content_filter') notes.push(note('warning', t('filteredNote')));
+    this.notesEl.replaceChildren(...notes);
+
+    if (turn.status === 'error' && turn.error) {
+      this.errorEl.hidden = false;
+      this.errorEl.setAttribute('role', 'group');
+      this.errorEl.setAttribute('aria-label', t('error'));
+      this.errorEl.replaceChildren(
+        h('div', { class: 'error-message' }, icon('error'), h('span', {}, turn.error.message)),
+        turn.error.actions.length
+          ? h('div', { class: 'button-row' }, ...turn.error.actions.map((a, i) =>
+            textButton(undefined, errorActionLabel(a), { class: `text-button ${i === 0 ? 'primary' : 'secondary'}`, [ERROR_ACTION_ATTR]: a })))
+          : '',
+      );
+    } else {
+      this.errorEl.hidden = true;
+      this.errorEl.replaceChildren();
+    }
+
+    const footer: Node[] = [];
+    if (turn.usage) footer.push(usageLine(turn.usage, turn.costUsd));
+    const streaming = turn.status === 'streaming';
+    const actions: HTMLElement[] = [];
+    if (this.actionsEnabled && !streaming) {
+      if (turn.status === 'done' && turn.finishReason === 'length') {
+        actions.push(textButton('debug-continue', t('continue'), { class: 'text-button secondary', [TURN_ACTION_ATTR]: 'continue' }));
+      }
+      actions.push(iconButton('refresh', t('regenerate'), { [TURN_ACTION_ATTR]: 'regenerate' }));
+    }
+    if (actions.length) footer.push(h('div', { class: 'turn-actions' }, ...actions));
+    this.footerEl.replaceChildren(...footer);
+    this.footerEl.hidden = footer.length === 0;
+  }
+}
+
+function note(iconName: string, text: string): HTMLElement {
+  return h('div', { class: 'note' }, icon(iconName), h('span', {}, text));
+}
+
+function usageLine(usage: TurnUsage, costUsd: number | null | undefined): HTMLElement {
+  const parts = [t('usageIn', formatNumber(usage.promptTokens)), t('usageOut', formatNumber(usage.completionTokens))];
+  if (usage.cachedTokens) parts.push(t('usageCached', formatNumber(usage.cachedTokens)));
+  if (usage.reasoningTokens) parts.push(t('usageReasoning', formatNumber(usage.reasoningTokens)));
+  if (costUsd !== undefined) parts.push(costUsd === null ? t('priceUnknown') : formatUsd(costUsd));
+  return h('div', { class: 'usage', title: t('usageLabel') }, parts.join(' · '));
+}
+
+export function chipIcon(kind: string): string {
+  return kind === 'selection' ? 'list-selection' : kind === 'editor' ? 'files' : 'file';
+}

@@ -1,0 +1,191 @@
+// Streaming render in real Chromium: what users see while an answer streams and after.
+import * as assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { ChatPage, launchChromium } from './support/browser';
+import { chunk, generateAnswer } from './support/corpus';
+import { startViewServer, type ViewServer } from './support/server';
+import { doneTurn, streamingTurn, viewState } from './fixtures';
+
+describe('webview: streaming render (Chromium)', function () {
+  this.timeout(60_000);
+  let server: ViewServer;
+  let browser: Browser;
+  let view: ChatPage;
+
+  before(async () => {
+    server = await startViewServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    view = await ChatPage.open(browser, server);
+    await view.send({ type: 'init', locale: 'en', state: viewState() });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'passed') assert.deepEqual(view.errors, [], 'no page errors');
+    await view.close();
+  });
+
+  /** The answer's rendered HTML with the streaming renderer's containers taken out. */
+  const answerHtml = (turnId: string) =>
+    view.page.evaluate((id) => {
+      const md = document.querySelector(`.turn[data-turn-id="${id}"] .answer-body .markdown`)!;
+      const groups = md.querySelectorAll(':scope > .md-group');
+      return groups.length ? [...groups].map((g) => g.innerHTML).join('') : md.innerHTML;
+    }, turnId);
+
+  it('streams a long answer in 4-character chunks to exactly the DOM of a one-shot render', async () => {
+    const text = generateAnswer(24_000, 11);
+    const messages = chunk(text, 4).map((c) => ({ type: 'delta', turnId: 's1', text: c }));
+    await view.send({ type: 'turnStart', turn: streamingTurn('s1', 'Walk me through it') });
+    for (let i = 0; i < messages.length; i += 500) await view.sendAll(messages.slice(i, i + 500));
+    await view.send({ type: 'turnEnd', turnId: 's1', finishReason: 'stop' });
+    await view.frames();
+    const streamed = await answerHtml('s1');
+
+    await view.send({ type: 'state', state: viewState({ turns: [doneTurn('o1', 'Walk me through it', text)] }) });
+    await view.frames();
+    const oneShot = await answerHtml('o1');
+    assert.ok(oneShot.length > 20_000);
+    assert.equal(streamed, oneShot);
+  });
+
+  it('shows streamed text as it arrives, Chinese intact, and renders markdown of closed blocks', async () => {
+    await view.send({ type: 'turnStart', turn: streamingTurn('s2', '你好') });
+    const first = '第一段：流式输出的**中文**不会被截断。\n\n';
+    await view.sendAll(chunk(first + '第二段还在写', 4).map((c) => ({ type: 'delta', turnId: 's2', text: c })));
+    await view.frames();
+    const md = view.page.locator('.turn[data-turn-id="s2"] .markdown');
+    const visible = await md.textContent();
+    assert.ok(visible?.startsWith('第一段：流式输出的中文不会被截断。'), visible ?? '');
+    assert.ok(visible?.includes('第二段还在写'), visible ?? '');
+    assert.equal(await md.locator('strong').first().textContent(), '中文');
+    assert.equal(await view.page.locator('.turn[data-turn-id="s2"]').getAttribute('aria-busy'), 'true');
+  });
+
+  it('writes an open code fence straight into its block and highlights it once it closes', async () => {
+    await view.send({ type: 'turnStart', turn: streamingTurn('s3', 'code?') });
+    const open = 'Here:\n\n```python\ndef add(a, b):\n    return a + b\n';
+    await view.sendAll(chunk(open, 4).map((c) => ({ type: 'delta', turnId: 's3', text: c })));
+    await view.frames();
+    const block = view.page.locator('.turn[data-turn-id="s3"] .code-block');
+    assert.equal(await block.count(), 1);
+    assert.equal(await block.locator('.code-language').textContent(), 'python');
+    assert.equal(await block.locator('code').textContent(), 'def add(a, b):\n    return a + b\n');
+    assert.equal(await block.locator('code [class^="hljs-"]').count(), 0, 'not highlighted while open');
+
+    await view.sendAll(chunk('```\n\nDone.', 4).map((c) => ({ type: 'delta', turnId: 's3', text: c })));
+    await view.frames();
+    assert.equal(await block.locator('code').textContent(), 'def add(a, b):\n    return a + b');
+    assert.ok((await block.locator('code .hljs-keyword').count()) >= 2, 'highlighted after closing');
+    assert.match((await view.text('.turn[data-turn-id="s3"] .markdown')) ?? '', /Done\.$/);
+  });
+
+  it('shows a long streaming code block line for line, exactly as the final one', async () => {
+    const lines = Array.from({ length: 37 }, (_, i) => `${i % 5 ? '    ' : ''}line_${i} = "值 ${i}"  # ${'x'.repeat(i % 7)}`);
+    const code = lines.join('\n') + '\n';
+    await view.send({ type: 'turnStart', turn: streamingTurn('s7', 'long code') });
+    await view.sendAll(chunk('```python\n' + code, 4).map((c) => ({ type: 'delta', turnId: 's7', text: c })));
+    await view.frames();
+    const block = view.page.locator('.turn[data-turn-id="s7"] .code-block');
+    assert.equal(await block.locator('code').textContent(), code, 'every character, in order');
+    const streamingHeight = await block.locator('pre').evaluate((el) => el.getBoundingClientRect().height);
+
+    await view.sendAll([{ type: 'delta', turnId: 's7', text: '```\n' }]);
+    await view.send({ type: 'turnEnd', turnId: 's7', finishReason: 'stop' });
+    await view.frames();
+    assert.equal(await block.locator('code').textContent(), code.slice(0, -1));
+    const finalHeight = await block.locator('pre').evaluate((el) => el.getBoundingClientRect().height);
+    assert.ok(Math.abs(finalHeight - streamingHeight) < 2, `same ${lines.length} lines while streaming (${streamingHeight}px) and after (${finalHeight}px)`);
+  });
+
+  it('shows reasoning live in its own open section, apart from the answer, then collapses it', async () => {
+    await view.send({ type: 'turnStart', turn: streamingTurn('s4', 'Why?') });
+    await view.sendAll([
+      { type: 'delta', turnId: 's4', reasoning: 'The user asks why. ' },
+      { type: 'delta', turnId: 's4', reasoning: '先检查边界条件。' },
+    ]);
+    await view.frames();
+    const details = view.page.locator('.turn[data-turn-id="s4"] details.reasoning');
+    assert.equal(await details.getAttribute('open'), '');
+    assert.equal((await details.locator('.reasoning-body').textContent())?.trim(), 'The user asks why. 先检查边界条件。');
+    assert.equal(await details.locator('summary').textContent(), 'Thinking…');
+    assert.equal(await view.text('.turn[data-turn-id="s4"] .answer-body .markdown'), '');
+
+    await view.sendAll([{ type: 'delta', turnId: 's4', text: 'Because the index is never checked.' }]);
+    await view.send({ type: 'turnEnd', turnId: 's4', finishReason: 'stop' });
+    await view.frames();
+    assert.equal(await details.getAttribute('open'), null, 'collapsed once the answer is complete');
+    assert.equal(await details.locator('summary').textContent(), 'Thinking');
+    assert.equal((await view.text('.turn[data-turn-id="s4"] .answer-body .markdown')).trim(), 'Because the index is never checked.');
+
+    // Keyboard only: focus the summary and press Enter to open it again.
+    await details.locator('summary').focus();
+    await view.page.keyboard.press('Enter');
+    assert.equal(await details.getAttribute('open'), '');
+  });
+
+  it('renders at most once per animation frame however many deltas arrive', async () => {
+    await view.page.evaluate(() => {
+      const w = window as unknown as { __rafCalls: number };
+      w.__rafCalls = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => {
+        w.__rafCalls++;
+        return raf(cb);
+      };
+    });
+    await view.send({ type: 'turnStart', turn: streamingTurn('s5', 'many') });
+    const text = generateAnswer(8_000, 5);
+    const pieces = chunk(text, 4);
+    const t0 = Date.now();
+    await view.sendAll(pieces.map((c) => ({ type: 'delta', turnId: 's5', text: c })));
+    await view.send({ type: 'turnEnd', turnId: 's5', finishReason: 'stop' });
+    await view.frames();
+    const elapsedFrames = Math.ceil((Date.now() - t0) / (1000 / 60)) + 2;
+    const rafCalls = await view.page.evaluate(() => (window as unknown as { __rafCalls: number }).__rafCalls);
+    assert.ok(rafCalls <= elapsedFrames + 3, `${rafCalls} frames requested for ${pieces.length} deltas in ~${elapsedFrames} frames`);
+    assert.ok(rafCalls < pieces.length / 10, `${rafCalls} frames requested for ${pieces.length} deltas`);
+  });
+
+  it('follows the stream unless the user has scrolled up', async () => {
+    await view.send({ type: 'turnStart', turn: streamingTurn('s6', 'long one') });
+    const text = generateAnswer(6_000, 9);
+    const half = Math.floor(text.length / 2);
+    await view.sendAll(chunk(text.slice(0, half), 8).map((c) => ({ type: 'delta', turnId: 's6', text: c })));
+    await view.frames(3);
+    const gap = () => view.page.evaluate(() => {
+      const s = document.querySelector('.conversation')!;
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+    assert.ok((await gap()) <= 2, `at the bottom while following (gap ${await gap()})`);
+
+    await view.page.mouse.move(150, 200);
+    await view.page.mouse.wheel(0, -600);
+    await view.frames(3);
+    const top = await view.page.evaluate(() => document.querySelector('.conversation')!.scrollTop);
+    await view.sendAll(chunk(text.slice(half), 8).map((c) => ({ type: 'delta', turnId: 's6', text: c })));
+    await view.frames(3);
+    assert.equal(await view.page.evaluate(() => document.querySelector('.conversation')!.scrollTop), top, 'stays where the user scrolled');
+    assert.ok((await gap()) > 600);
+
+    await view.page.mouse.wheel(0, 100_000);
+    await view.frames(3);
+    await view.sendAll([{ type: 'delta', turnId: 's6', text: '\n\nMore at the end.\n\nAnd more.' }]);
+    await view.frames(3);
+    assert.ok((await gap()) <= 2, 'follows again once back at the bottom');
+  });
+
+  it('continues a cut-off answer in the same turn', async () => {
+    await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'Long list', '1. one\n2. two\n3. thr', { finishReason: 'length' })] }) });
+    await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'Long list'), answer: '1. one\n2. two\n3. thr' } });
+    await view.sendAll([{ type: 'delta', turnId: 't1', text: 'ee\n4. four\n' }]);
+    await view.send({ type: 'turnEnd', turnId: 't1', finishReason: 'stop' });
+    await view.frames();
+    assert.deepEqual(await view.page.locator('.turn[data-turn-id="t1"] .markdown li').allTextContents(), ['one', 'two', 'three', 'four']);
+    assert.equal(await view.page.locator('.turn').count(), 1);
+  });
+});
