@@ -89,6 +89,8 @@ async function overhead(server: FakeQwen, client: QwenClient, lines: string[]): 
   const bareWall: number[] = [];
   const WARMUP = 10;
   const SAMPLES = 80;
+  // a collection now rather than in the middle of the samples (not before each: that would cool the JIT)
+  gc();
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     // a new cursor position each time: never a cache hit
     const req = requestIn(lines, 1000 + i * 37, '  ');
