@@ -247,11 +247,14 @@ export class Workbench {
   async selectLines(from: number, to: number): Promise<void> {
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await this.page.keyboard.press('Control+G');
-    await this.answerInput(String(from));
+    // Go to Line opens with ':' typed; fill() replaces it, and without it the box is Quick Open.
+    await this.answerInput(`:${from}`);
     await this.page.keyboard.press('Home');
     await this.page.keyboard.press('Home');
     for (let i = from; i < to; i++) await this.page.keyboard.press('Shift+ArrowDown');
     await this.page.keyboard.press('Shift+End');
+    // The status bar says "Ln 9, Col 2 (97 selected)" once the selection is there.
+    await this.page.locator('.statusbar-item', { hasText: /\(\d+ selected\)/ }).first().waitFor({ timeout: 5_000 });
   }
 
   // ---- notifications ----
@@ -295,6 +298,23 @@ export class Workbench {
     const t = this.page.locator('.part.sidebar .composite.title');
     if (!(await t.isVisible())) return '';
     return (await t.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Drags the side bar's edge until the side bar is about `width` pixels wide; returns its new width. */
+  async resizeSideBar(width: number): Promise<number> {
+    const bar = this.page.locator('.part.sidebar');
+    const box = await bar.boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    const y = box.y + box.height / 2;
+    // The sash sits on the side bar's right edge (side bar on the left, as by default).
+    await this.page.mouse.move(box.x + box.width, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+    // Off the sash, so its hover highlight is gone from later screenshots.
+    await this.page.mouse.move(box.x + width + 200, y);
+    await sleep(500);
+    return (await bar.boundingBox())?.width ?? 0;
   }
 
   /** Titles of the view panes in the side bar. */
