@@ -96,7 +96,7 @@ class InlineEdits {
       { original: snap.text, languageId: doc.languageId, eol: snap.eol, indent: snap.indent, base: { offset: snap.offset, line: snap.range.start.line, character: 0 } },
       () => s.abort.abort(),
     );
-    s.streaming = { onChange: (c, v) => writer.onChange(c, v), view: () => writer.view(), lensLine: () => writer.lensLine() };
+    s.streaming = { onChange: (c, v) => writer.onChange(c, v), view: () => writer.view(), lensLine: () => writer.lensLine(), onSave: () => writer.onSave() };
     const outcome = await runRequest(this.services, {
       title: vscode.l10n.t('Qwen is editing {0}…', where(snap)),
       label,

@@ -253,6 +253,11 @@ export class InlineWriter {
 
   // ------------------------------------------------------------------ the user's changes
 
+  /** The document is being saved: saving pushes an undo stop, so the stream's writes are no longer one step. */
+  onSave(): void {
+    this.split = true;
+  }
+
   /** Every change of the document during the stream, ours included. */
   onChange(changes: readonly ContentChange[], version: number): void {
     if (this.inFlight) this.queuedEvents.push({ changes, version });

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
+import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
 import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
 
 interface HunkInfo {
@@ -32,7 +33,6 @@ const waitPending = (doc: vscode.TextDocument, timeoutMs = 10_000) =>
     const s = await sessionFor(doc);
     return s && s.phase === 'pending' ? s : undefined;
   }, timeoutMs);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Python: no language server starts for it, which keeps the suite light.
 const MATH = [
@@ -92,6 +92,32 @@ describe('editor edits (diff mode)', function () {
 
   function reply(text: string, delay = 0): void {
     server.setScenario((ctx) => ctx.reply(text, delay ? { delay } : {}));
+  }
+
+  /** Streams `text`, holding the rest once the content sent includes `until`, until `release` (no race with the test). */
+  function gatedReply(text: string, until: string): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let onReached!: () => void;
+    const reached = new Promise<void>((r) => (onReached = r));
+    server.setScenario(async (ctx) => {
+      ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      let sent = '';
+      let held = false;
+      for (const ev of splitEvents(dashscopeStream(ctx.model, text))) {
+        if (ctx.clientClosed) return;
+        ctx.res.write(ev);
+        const data = ev.startsWith('data: {') ? (JSON.parse(ev.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }) : undefined;
+        sent += data?.choices?.[0]?.delta?.content ?? '';
+        if (!held && sent.includes(until)) {
+          held = true;
+          onReached();
+          await gate;
+        }
+      }
+      ctx.res.end();
+    });
+    return { reached, release };
   }
 
   function input(answer: string | undefined): void {
@@ -179,9 +205,9 @@ describe('editor edits (diff mode)', function () {
     const doc = ed.document;
     ed.selection = new vscode.Selection(4, 0, 8, 30);
     input('');
-    reply(fence(MEAN_GUARDED), 25);
+    const gate = gatedReply(fence(MEAN_GUARDED), 'if not');
     const done = vscode.commands.executeCommand('qwen.refactorSelection');
-    await server.waitForRequest();
+    await gate.reached;
     // Above the region, inside it on a line the proposal keeps, and below it.
     const e1 = new vscode.WorkspaceEdit();
     e1.insert(doc.uri, new vscode.Position(0, 0), '# header\n');
@@ -193,6 +219,7 @@ describe('editor edits (diff mode)', function () {
     e3.insert(doc.uri, new vscode.Position(doc.lineCount - 1, 0), '# footer\n');
     assert.ok(await vscode.workspace.applyEdit(e3));
     assert.equal((await sessionFor(doc))?.phase, 'streaming', 'the edits happened while it streamed');
+    gate.release();
     await done;
     await waitPending(doc);
     await vscode.commands.executeCommand('qwen.acceptEdit', doc.uri.toString());
@@ -206,14 +233,15 @@ describe('editor edits (diff mode)', function () {
     ed.selection = new vscode.Selection(0, 0, 8, 30);
     input('');
     const proposal = MATH.replace('return a + b', 'return b + a').replace('return total / len(values)', 'return total / len(values) if values else 0').trimEnd();
-    reply(fence(proposal), 25);
+    const gate = gatedReply(fence(proposal), 'def add');
     const msgs = recordMessages();
     cleanups.push(msgs.dispose);
     const done = vscode.commands.executeCommand('qwen.refactorSelection');
-    await server.waitForRequest();
+    await gate.reached;
     const e = new vscode.WorkspaceEdit();
     e.replace(doc.uri, new vscode.Range(1, 11, 1, 16), 'a - b');
     assert.ok(await vscode.workspace.applyEdit(e));
+    gate.release();
     await done;
     const s = await waitPending(doc);
     assert.equal(s.pending.length, 1, 'only the change the user did not touch is proposed');
@@ -245,15 +273,17 @@ describe('editor edits (diff mode)', function () {
     const doc = ed.document;
     ed.selection = new vscode.Selection(4, 0, 8, 30);
     input('');
-    reply(fence(MEAN_GUARDED), 60);
+    const gate = gatedReply(fence(MEAN_GUARDED), 'if not');
     const msgs = recordMessages();
     cleanups.push(msgs.dispose);
     const done = vscode.commands.executeCommand('qwen.refactorSelection');
     const rec = await server.waitForRequest();
-    await sleep(100);
+    await gate.reached;
     await vscode.commands.executeCommand('qwen.stop');
     await done;
-    assert.equal(await server.waitForClose(rec), 'client', 'the connection was closed');
+    const closedBy = await server.waitForClose(rec);
+    gate.release();
+    assert.equal(closedBy, 'client', 'the client closed the connection');
     assert.equal(await sessionFor(doc), undefined);
     assert.equal(doc.getText(), MATH);
     assert.ok(msgs.texts().includes('Stopped: nothing was changed.'), msgs.texts().join(' | '));
@@ -307,15 +337,16 @@ describe('editor edits (diff mode)', function () {
     const doc = ed.document;
     ed.selection = new vscode.Selection(4, 0, 8, 30);
     input('');
-    reply(fence(MEAN_GUARDED), 40);
+    const gate = gatedReply(fence(MEAN_GUARDED), 'if not');
     const msgs = recordMessages();
     cleanups.push(msgs.dispose);
     const done = vscode.commands.executeCommand('qwen.refactorSelection');
-    await server.waitForRequest();
+    await gate.reached;
     const renamed = vscode.Uri.joinPath(doc.uri, '..', 'renamed.py');
     const e = new vscode.WorkspaceEdit();
     e.renameFile(doc.uri, renamed, { overwrite: true });
     assert.ok(await vscode.workspace.applyEdit(e));
+    gate.release();
     await done;
     assert.ok(msgs.texts().some((m) => /was renamed, so its Qwen edit was dropped/.test(m)), msgs.texts().join(' | '));
     assert.deepEqual(await sessions(), []);
