@@ -520,4 +520,30 @@ describe('editor edits (diff mode)', function () {
     assert.ok(msgs.texts().some((m) => /never sent to Qwen/.test(m)), msgs.texts().join(' | '));
     assert.equal(server.requests.length, 0);
   });
+
+  it('its keybindings do not clash with VS Code\'s own (Ctrl+I stays inline chat\'s)', async () => {
+    await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+    const text = await waitFor('the default keybindings', () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d && d.getText().includes('"command"') ? d.getText() : undefined;
+    });
+    const all = JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as Array<{ key: string; command: string; when?: string }>;
+    const ours = (vscode.extensions.getExtension('qwen-coder.qwen-coder')!.packageJSON.contributes.keybindings as Array<{ key: string; command: string }>);
+    assert.ok(ours.length >= 8);
+    const others = all.filter((k) => !k.command.startsWith('qwen.') && !k.command.startsWith('-'));
+    const clashes: string[] = [];
+    for (const k of ours) {
+      // Escape for Reject is asked for, and its when-clause yields to every widget Escape closes.
+      if (k.key === 'escape') continue;
+      const first = k.key.split(' ')[0]!;
+      for (const o of others) {
+        const oFirst = o.key.split(' ')[0]!;
+        if (o.key === k.key || o.key === first || oFirst === k.key) clashes.push(`${k.key} (${k.command}) vs ${o.key} (${o.command})`);
+      }
+    }
+    assert.deepEqual(clashes, []);
+    const inlineChat = all.filter((k) => k.key === 'ctrl+i').map((k) => k.command);
+    assert.ok(!inlineChat.some((c) => c.startsWith('qwen.')), 'Ctrl+I is not taken');
+    assert.ok(ours.some((k) => k.command === 'qwen.inlineEdit'), 'Edit Inline has a key');
+  });
 });
