@@ -49,6 +49,30 @@ function fimRefused(e: unknown): e is QwenError {
   return isQwenError(e) && (e.kind === 'endpoint-not-found' || e.kind === 'bad-parameter' || e.kind === 'model-not-found' || e.kind === 'invalid-response');
 }
 
+/** How long completions stay quiet after a failure: until the user can have fixed it, or the server recovered. */
+export function pauseAfterError(e: unknown): number {
+  if (!isQwenError(e)) return 5_000;
+  switch (e.kind) {
+    case 'auth':
+    case 'billing':
+    case 'access-denied':
+    case 'quota':
+    case 'missing-key':
+    case 'model-not-found':
+    case 'endpoint-not-found':
+    case 'bad-parameter':
+    case 'config':
+      return 60_000;
+    case 'rate-limit':
+      return e.retryAfterMs ?? 10_000;
+    case 'content-filter':
+      // about this text only; the next edit may be fine
+      return 0;
+    default:
+      return 5_000;
+  }
+}
+
 /** The mode this target will be asked in. */
 export function modeFor(t: CompletionTarget, fim: FimSupport): CompletionMode {
   const mode = chooseMode(t.preset, t.model);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import { isQwenError } from '../qwen/errors';
 import type { ClientUnavailable, Services } from '../services';
-import { FimSupport, modeFor, requestCompletion } from './backend';
+import { FimSupport, modeFor, pauseAfterError, requestCompletion } from './backend';
 import { CompletionEngine } from './engine';
 import type { CompletionMode } from './mode';
 import { QwenInlineCompletionProvider } from './provider';
@@ -28,30 +28,6 @@ export interface CompletionsTestApi {
 class Unavailable extends Error {
   constructor(readonly reason: ClientUnavailable['unavailable']) {
     super(reason);
-  }
-}
-
-/** How long to stay quiet after a failure: until the user can have fixed it, or the server recovered. */
-export function pauseAfter(e: unknown): number {
-  if (!isQwenError(e)) return 5_000;
-  switch (e.kind) {
-    case 'auth':
-    case 'billing':
-    case 'access-denied':
-    case 'quota':
-    case 'missing-key':
-    case 'model-not-found':
-    case 'endpoint-not-found':
-    case 'bad-parameter':
-    case 'config':
-      return 60_000;
-    case 'rate-limit':
-      return e.retryAfterMs ?? 10_000;
-    case 'content-filter':
-      // about this text only; the next edit may be fine
-      return 0;
-    default:
-      return 5_000;
   }
 }
 
@@ -83,7 +59,7 @@ export function registerCompletions(services: Services, isExcluded: (uri: vscode
       if ('unavailable' in t) throw new Unavailable(t.unavailable);
       return requestCompletion(t, input, signal, fim);
     },
-    pauseAfter: (e) => (e instanceof Unavailable ? 0 : pauseAfter(e)),
+    pauseAfter: (e) => (e instanceof Unavailable ? 0 : pauseAfterError(e)),
     onBusy: (busy) => status.setBusy(busy),
     onSuccess: () => {
       lastLogged = '';

@@ -47,13 +47,17 @@ export class TargetSource implements vscode.Disposable {
 
   private resolve(entry: Resolving): Promise<CompletionTarget | ClientUnavailable> {
     return this.services.client({ interactive: false }).then(
-      (ctx) => {
+      async (ctx) => {
         if (isUnavailable(ctx)) {
           entry.unavailable = true;
           return ctx;
         }
         const { settings, preset } = ctx;
-        const model = settings.completionsModel || preset.fastCoderModel || ctx.model;
+        let model = settings.completionsModel || preset.fastCoderModel || ctx.model;
+        if (!model) {
+          // A custom server and no model named: ask it once which it serves, rather than on every completion.
+          model = await ctx.client.listModels().then((ids) => ids[0] ?? '', () => '');
+        }
         const extra = vscode.workspace.getConfiguration('qwen').get<unknown>('context.exclude');
         return {
           client: ctx.client,

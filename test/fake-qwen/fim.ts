@@ -1,7 +1,8 @@
 // A fill-in-the-middle `POST /v1/completions` endpoint for the fake server, as vLLM and DashScope
 // (qwen-coder-turbo, Beijing) answer it: one `text_completion` object, stop sequences honoured.
 // Plug it in with server.setScenario(completionScenario(...)): a queued scenario answers every
-// path, so the handler also answers chat requests (with the same text) and 404s anything else.
+// path, so the handler also answers chat requests (with the same text) and GET /models, and 404s
+// anything else.
 import type { ScenarioContext } from './server';
 import type { ScenarioHandler } from './scenarios';
 
@@ -45,6 +46,8 @@ export interface CompletionScenarioOptions {
   delay?: number | ((ctx: ScenarioContext) => number);
   /** answer /completions with this HTTP error instead */
   fimStatus?: number;
+  /** what GET /models lists (default: a FIM-capable coder model first) */
+  models?: string[];
 }
 
 /**
@@ -57,6 +60,10 @@ export function completionScenario(answer: (prefix: string, suffix: string, ctx:
     const delay = typeof opts.delay === 'function' ? opts.delay(ctx) : opts.delay ?? 0;
     const isChat = path.endsWith('/chat/completions');
     const isFim = !isChat && path.endsWith('/completions') && ctx.req.method === 'POST';
+    if (ctx.req.method === 'GET' && path.endsWith('/models')) {
+      ctx.json(200, { object: 'list', data: (opts.models ?? ['qwen2.5-coder-7b', 'qwen3-coder-plus']).map((id) => ({ id, object: 'model', created: 1763000000, owned_by: 'fake' })) });
+      return;
+    }
     if (!isChat && !isFim) {
       ctx.json(404, { detail: 'Not Found' });
       return;

@@ -110,6 +110,20 @@ describe('ghost-text completions', () => {
     }
   });
 
+  it('a local server with no model named: asks it once which model it serves, then uses FIM for it', async () => {
+    await setUserSetting('qwen.model', undefined);
+    try {
+      server.setScenario(completionScenario(() => 'a / b;'));
+      const ed = await open('export function div(a: number, b: number): number {\n  return |\n}\n');
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      assert.equal(await accept(ed), 'export function div(a: number, b: number): number {\n  return a / b;\n}\n');
+      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /v1/models', 'POST /v1/completions']);
+      assert.equal((server.lastRequest()!.body as { model: string }).model, 'qwen2.5-coder-7b');
+    } finally {
+      await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    }
+  });
+
   it('typing on aborts the request in flight (the server sees the connection closed) and the newer one wins', async () => {
     // (a chat request: the first argument is the user message, the cursor marked in it) Only the
     // request made after the space is answered; the earlier ones hang like a slow model.

@@ -1,7 +1,7 @@
 // Completion requests over real sockets to the fake server: what each mode sends, FIM falling back
 // to the chat prompt, reading stopped (and the connection closed) once enough has arrived, abort.
 import * as assert from 'node:assert/strict';
-import { COMPLETION_PARAMS, FimSupport, requestCompletion, type CompletionTarget } from '../../../src/completions/backend';
+import { COMPLETION_PARAMS, FimSupport, pauseAfterError, requestCompletion, type CompletionTarget } from '../../../src/completions/backend';
 import { CompletionEngine, type FetchInput } from '../../../src/completions/engine';
 import { completeFim, parseFim } from '../../../src/qwen/fim';
 import { PROVIDERS } from '../../../src/qwen/providers';
@@ -136,6 +136,20 @@ describe('completions: requests', () => {
     assert.equal(await first, undefined);
     assert.equal(await second, 'x * 2;');
     assert.deepEqual({ sent: engine.stats.sent, aborted: engine.stats.aborted, max: engine.stats.maxInFlight }, { sent: 2, aborted: 1, max: 1 });
+  });
+});
+
+describe('completions: quiet after a failure', () => {
+  it('long enough for the user to fix what only they can fix; briefly for what passes', () => {
+    const err = (kind: QwenError['kind'], extra: Partial<ConstructorParameters<typeof QwenError>[0]> = {}) => new QwenError({ kind, ...extra });
+    assert.equal(pauseAfterError(err('auth')), 60_000);
+    assert.equal(pauseAfterError(err('billing')), 60_000);
+    assert.equal(pauseAfterError(err('model-not-found')), 60_000);
+    assert.equal(pauseAfterError(err('rate-limit', { retryAfterMs: 3000 })), 3000);
+    assert.equal(pauseAfterError(err('rate-limit')), 10_000);
+    assert.equal(pauseAfterError(err('network')), 5_000);
+    assert.equal(pauseAfterError(err('content-filter')), 0);
+    assert.equal(pauseAfterError(new Error('boom')), 5_000);
   });
 });
 
