@@ -229,7 +229,7 @@ export class QwenClient {
         }
         const delay = e.retryable && !e.partial && attempt < this.cfg.maxRetries && !signal?.aborted ? backoffDelay(attempt, e.retryAfterMs, { baseMs: this.cfg.retryBaseDelayMs, maxMs: this.cfg.retryMaxDelayMs }) : undefined;
         if (delay === undefined) {
-          this.log('warn', `request failed: ${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}${e.requestId ? ` request ${e.requestId}` : ''} after ${attempt + 1} attempt(s)`);
+          this.log(e.kind === 'aborted' ? 'debug' : 'warn', `request failed: ${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}${e.requestId ? ` request ${e.requestId}` : ''} after ${attempt + 1} attempt(s)`);
           throw e.refresh();
         }
         this.log('info', `${e.kind}${e.status ? ` HTTP ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}: retry ${attempt + 1}/${this.cfg.maxRetries} in ${Math.round(delay)} ms`);
