@@ -11,6 +11,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+const SIMPLE_TAG = /^<\/?(?:br|kbd|sup|sub|b|i|em|strong|s|del|code)\s*\/?>$/i;
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
@@ -21,6 +23,12 @@ const marked = new Marked({
     code({ text, lang }: Tokens.Code): string {
       const language = languageOf(lang);
       return `<pre><code${language ? ` class="language-${language}"` : ''}>${escapeHtml(text)}</code></pre>\n`;
+    },
+    // Raw HTML from the model is shown as text, except a few bare formatting tags (models put
+    // <br> in table cells). DOMPurify would strip the rest anyway; not handing it markup with
+    // handlers or styles also spares the console a CSP report for each, from its inert parse.
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return SIMPLE_TAG.test(text) ? text : escapeHtml(text);
     },
     // No image ever loads (tracking pixels, remote content): its alt text stands in.
     image({ text }: Tokens.Image): string {

@@ -1,7 +1,7 @@
 // Streaming render in real Chromium: what users see while an answer streams and after.
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { ChatPage, launchChromium } from './support/browser';
+import { ChatPage, sharedChromium } from './support/browser';
 import { chunk, generateAnswer } from './support/corpus';
 import { startViewServer, type ViewServer } from './support/server';
 import { doneTurn, streamingTurn, viewState } from './fixtures';
@@ -14,10 +14,9 @@ describe('webview: streaming render (Chromium)', function () {
 
   before(async () => {
     server = await startViewServer();
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
   beforeEach(async () => {

@@ -20,6 +20,30 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/**
+ * One Chromium for every browser test file of a mocha run (each test still gets a fresh
+ * context, that is a fresh profile). Each test file is its own bundle with its own copy of
+ * this module, hence a global; the root-level hook that closes it is registered once, while
+ * mocha loads the files.
+ */
+const SHARED = Symbol.for('qwen-coder.test.chromium');
+type Shared = { browser?: Promise<Browser> };
+const registry = ((globalThis as Record<symbol, Shared | undefined>)[SHARED] ??= (() => {
+  const r: Shared = {};
+  if (typeof after === 'function') {
+    after(async () => {
+      const browser = r.browser;
+      r.browser = undefined;
+      await (await browser)?.close();
+    });
+  }
+  return r;
+})());
+
+export function sharedChromium(): Promise<Browser> {
+  return (registry.browser ??= launchChromium());
+}
+
 /** Runs in the page before any of its scripts. */
 function standIn(): void {
   const w = window as unknown as Record<string, unknown>;
@@ -66,6 +90,8 @@ export class ChatPage {
       viewport: { width: options.width ?? 380, height: options.height ?? 720 },
       deviceScaleFactor: 1,
     });
+    // Short: a missing element should fail a test in seconds, not half a minute.
+    context.setDefaultTimeout(5000);
     const page = await context.newPage();
     const view = new ChatPage(context, page);
     await page.addInitScript(standIn);
@@ -80,7 +106,7 @@ export class ChatPage {
   }
 
   /** Delivers many messages in one go, each its own event, as a fast stream would. */
-  async sendAll(messages: (HostToWebview | Record<string, unknown>)[]): Promise<void> {
+  async sendAll(messages: readonly unknown[]): Promise<void> {
     await this.page.evaluate((ms) => {
       for (const m of ms) window.postMessage(m, '*');
     }, messages);
