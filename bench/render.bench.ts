@@ -9,6 +9,7 @@
 //     one-shot path.
 // Frames are driven by the benchmark, not the clock: requestAnimationFrame is replaced by a queue
 // the page drains on demand, so the figures do not depend on this machine's speed or load.
+import { existsSync } from 'node:fs';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { ChatPage, launchChromium } from '../test/webview/support/browser';
 import { chunk, generateAnswer, utf8Length } from '../test/webview/support/corpus';
@@ -21,11 +22,11 @@ const FPS = 60;
 /** One chunk is about one token. 1,000/s is the fastest hosted Qwen3-Coder endpoints. */
 const TOKENS_PER_SECOND = Number(process.env.RENDER_BENCH_TOKENS_PER_SECOND ?? 1000);
 /** Leading chunks streamed one per frame: the per-frame cost of a slow stream. */
-const SLOW_CHUNKS = 4000;
+const SLOW_CHUNKS = 2000;
 /** The naive way is run for real over this many leading chunks (its fixed cost per render). */
-const NAIVE_CHECK_CHUNKS = 300;
+const NAIVE_CHECK_CHUNKS = 200;
 /** Prefixes at which one naive render is timed, to show it is linear in the text. */
-const NAIVE_SAMPLES = 6;
+const NAIVE_SAMPLES = 4;
 
 /**
  * Replaces requestAnimationFrame with a queue; __runFrame runs it at the next tick of a 60 Hz
@@ -152,6 +153,11 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executable)) {
+    console.log(`BENCH_SKIP no Chromium at ${executable} (apt-get install chromium)`);
+    return;
+  }
   const server = await startViewServer();
   let browser: Browser | undefined;
   try {
@@ -192,6 +198,15 @@ async function main(): Promise<void> {
     const oneShot = median(oneShotRuns);
     const streamed = median(streamedRuns);
 
+    // Linear in the length: the same, on the first quarter of the answer.
+    const quarter = text.slice(0, text.lastIndexOf('\n\n', text.length / 4) + 2);
+    const quarterChunks = chunk(quarter, CHUNK);
+    await meter.stash(quarter, quarterChunks);
+    await meter.prepare(chunksPerFrame);
+    await meter.reset();
+    const quarterStreamed = await meter.run('streamed', 'q', Infinity);
+    await meter.stash(text, chunks);
+
     await meter.prepare(1);
     await meter.reset();
     const usPerSlowFrame = ((await meter.run('streamed', 'slow', SLOW_CHUNKS)) * 1000) / SLOW_CHUNKS;
@@ -221,6 +236,7 @@ async function main(): Promise<void> {
       ['answer', `${(bytes / 1024).toFixed(0)} KB, ${text.length} chars, ${n} chunks of ${CHUNK}`],
       ['one-shot render', `${oneShot.toFixed(0)} ms (runs ${oneShotRuns.map((x) => x.toFixed(0)).join(', ')})`],
       ['streamed', `${streamed.toFixed(0)} ms, ${frames} frames of ${chunksPerFrame.toFixed(1)} chunks (${TOKENS_PER_SECOND} tokens/s; runs ${streamedRuns.map((x) => x.toFixed(0)).join(', ')})`],
+      ['quarter answer', `${(utf8Length(quarter) / 1024).toFixed(0)} KB streamed in ${quarterStreamed.toFixed(0)} ms: full / quarter = ${(streamed / quarterStreamed).toFixed(2)} (linear = ${(text.length / quarter.length).toFixed(2)})`],
       ['one chunk per frame', `${usPerSlowFrame.toFixed(0)} us per frame (first ${SLOW_CHUNKS} chunks)`],
       ['naive, one render', `${a.toFixed(1)} ms + ${(b * 1024).toFixed(2)} ms per KB; ${samples.join(', ')}`],
       ['naive, all chunks', `${(naive / 1000).toFixed(0)} s (measured for the first ${NAIVE_CHECK_CHUNKS}: ${checkMeasured.toFixed(0)} ms)`],
@@ -241,7 +257,9 @@ async function main(): Promise<void> {
           `${(bytes / 1024).toFixed(0)} KB markdown answer (prose, lists, tables, ${codeBlocks} code blocks, Chinese) in ${n} chunks of ${CHUNK} chars ` +
           `at ${TOKENS_PER_SECOND} chunks/s, coalesced into one delta message per 16.7 ms frame (${frames} frames, style and layout forced at each; ` +
           `paint not counted): ${streamed.toFixed(0)} ms (median of ${streamedRuns.length}) vs ${oneShot.toFixed(0)} ms for one render of the final text ` +
-          `(median of ${oneShotRuns.length}). A slow stream of one chunk per frame costs ${usPerSlowFrame.toFixed(0)} us a frame.`,
+          `(median of ${oneShotRuns.length}). Linear: the first ${(utf8Length(quarter) / 1024).toFixed(0)} KB streamed alone took ${quarterStreamed.toFixed(0)} ms ` +
+          `(${(streamed / quarterStreamed).toFixed(2)}x less for ${(text.length / quarter.length).toFixed(2)}x less text). The view updates at most every 30 ms; ` +
+          `a slow stream of one chunk per 16.7 ms frame costs ${usPerSlowFrame.toFixed(0)} us a frame.`,
       },
       'render.naive_over_oneshot': {
         value: round(naiveRatio, 0),

@@ -15,7 +15,12 @@ let invalidLogged = 0;
 window.addEventListener('message', (event: MessageEvent) => {
   const parsed = parseHostMessage(event.data);
   if (parsed.message) {
-    app.handle(parsed.message);
+    try {
+      app.handle(parsed.message);
+    } catch (e) {
+      // A bug here must not take the view down silently: the host's log gets it.
+      app.log('error', `failed to apply '${parsed.message.type}': ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
   } else if (invalidLogged < MAX_INVALID_LOGS) {
     invalidLogged++;
     app.log('warn', `invalid message dropped: ${parsed.reason}`);
