@@ -158,6 +158,9 @@ export class ChatApp {
       const s = this.scroller;
       this.following = s.scrollHeight - s.scrollTop - s.clientHeight <= FOLLOW_SLACK;
     }, { passive: true });
+    // Content can also grow after a frame (fonts arriving, a resized sidebar re-wrapping text):
+    // stay at the bottom then too, unless the user has scrolled away.
+    new ResizeObserver(() => this.scrollToEnd()).observe(this.turnsEl);
     this.scroller.addEventListener('click', (e) => this.onConversationClick(e));
     this.scroller.addEventListener('auxclick', (e) => {
       if ((e.target as Element).closest('a')) e.preventDefault();
