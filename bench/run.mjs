@@ -9,16 +9,30 @@
 // (its previous figures are then kept). Figures are merged into bench/results.json, a table is
 // printed, and the whole run must stay well under two minutes.
 //
+// Time budget: each bench gets QWEN_BENCH_BUDGET_MS, its share (SHARES below) of what is left of
+// the run's budget (QWEN_BENCH_TOTAL_MS, default 110 s), and should size its rounds to it: a bench
+// that finishes early leaves more to the next ones. Benches run one at a time, so no bench of ours
+// disturbs another's timing. The table ends with each bench's wall time and its CPU time (the
+// bench and every process it started and waited for: code-server, Chromium…), because this
+// machine is often shared and wall time then says more about the neighbours than about the code.
+//
 // Usage: node bench/run.mjs [name-filter ...]   e.g. `node bench/run.mjs client` runs only client.bench.js
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 const resultsFile = join(root, 'bench', 'results.json');
-const PER_BENCH_TIMEOUT_MS = 100_000;
+// A safety net for a bench that hangs, well above any budget share (a loaded machine stretches them).
+const PER_BENCH_TIMEOUT_MS = 150_000;
+const TOTAL_BUDGET_MS = Number(process.env.QWEN_BENCH_TOTAL_MS || 110_000);
+// Relative shares of the budget (about seconds of a full run on this machine when it is quiet).
+const SHARES = { activation: 22, client: 12, completion: 22, diff: 3, hoststall: 35, inline: 4, render: 20, vsix: 6 };
+const DEFAULT_SHARE = 10;
+const shareOf = (file) => SHARES[file.replace(/\.bench\.js$/, '')] ?? DEFAULT_SHARE;
 
 const filters = process.argv.slice(2);
 const files = existsSync(outDir)
@@ -32,10 +46,27 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-function runOne(file) {
+/** CPU seconds of this process's reaped children and their own reaped children (Linux /proc). */
+function childrenCpuS() {
+  try {
+    // Fields after the ")" that ends the command name: cutime and cstime are the 14th and 15th.
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+function runOne(file, budgetMs) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['--expose-gc', join(outDir, file)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cpu0 = childrenCpuS();
+    const child = spawn(process.execPath, ['--expose-gc', join(outDir, file)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, QWEN_BENCH_BUDGET_MS: String(Math.round(budgetMs)) },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -50,14 +81,15 @@ function runOne(file) {
       const result = lines.filter((l) => l.startsWith('BENCH_RESULT ')).pop();
       const skip = lines.filter((l) => l.startsWith('BENCH_SKIP')).pop();
       const ms = Date.now() - t0;
+      const base = { file, ms, budgetMs, cpuS: childrenCpuS() - cpu0 };
       if (result) {
         try {
-          resolve({ file, ms, figures: JSON.parse(result.slice('BENCH_RESULT '.length)) });
+          resolve({ ...base, figures: JSON.parse(result.slice('BENCH_RESULT '.length)) });
         } catch (e) {
-          resolve({ file, ms, error: `unreadable BENCH_RESULT: ${e.message}` });
+          resolve({ ...base, error: `unreadable BENCH_RESULT: ${e.message}` });
         }
-      } else if (skip) resolve({ file, ms, skipped: skip.slice('BENCH_SKIP'.length).trim() || 'skipped' });
-      else resolve({ file, ms, error: `exit ${code ?? signal}${err ? `: ${err.trim().split('\n').slice(-5).join(' | ')}` : ''}` });
+      } else if (skip) resolve({ ...base, skipped: skip.slice('BENCH_SKIP'.length).trim() || 'skipped' });
+      else resolve({ ...base, error: `exit ${code ?? signal}${err ? `: ${err.trim().split('\n').slice(-5).join(' | ')}` : ''}` });
     });
   });
 }
@@ -66,9 +98,12 @@ const started = Date.now();
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
 const merged = { ...previous };
 const outcomes = [];
-for (const file of files) {
-  console.log(`bench: ${file}`);
-  const r = await runOne(file);
+for (const [i, file] of files.entries()) {
+  const left = Math.max(0, TOTAL_BUDGET_MS - (Date.now() - started));
+  const sharesLeft = files.slice(i).reduce((n, f) => n + shareOf(f), 0);
+  const budgetMs = (left * shareOf(file)) / sharesLeft;
+  console.log(`bench: ${file} (budget ${(budgetMs / 1000).toFixed(1)} s)`);
+  const r = await runOne(file, budgetMs);
   outcomes.push(r);
   if (r.figures) {
     for (const [key, fig] of Object.entries(r.figures)) {
@@ -91,12 +126,18 @@ console.log(`${'figure'.padEnd(w[0])}  ${'value'.padStart(w[1])}  ${'unit'.padEn
 console.log(`${'-'.repeat(w[0])}  ${'-'.repeat(w[1])}  ${'-'.repeat(w[2])}`);
 for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`.trimEnd());
 console.log('');
+console.log(`${'bench'.padEnd(24)} ${'wall'.padStart(7)} ${'budget'.padStart(7)} ${'CPU'.padStart(7)}`);
 for (const o of outcomes) {
   const status = o.error ? `FAILED: ${o.error}` : o.skipped ? `skipped: ${o.skipped}` : 'ok';
-  console.log(`${o.file.padEnd(28)} ${(o.ms / 1000).toFixed(1).padStart(6)} s  ${status}`);
+  console.log(`${o.file.padEnd(24)} ${secs(o.ms / 1000)} ${secs(o.budgetMs / 1000)} ${secs(o.cpuS)}  ${status}`);
 }
-console.log(`bench: ${((Date.now() - started) / 1000).toFixed(1)} s in all; wrote ${resultsFile}`);
+const cpuAll = outcomes.reduce((n, o) => n + o.cpuS, 0);
+console.log(`bench: ${((Date.now() - started) / 1000).toFixed(1)} s in all (budget ${TOTAL_BUDGET_MS / 1000} s), ${cpuAll.toFixed(1)} s of CPU (${(cpuAll / 2).toFixed(1)} s of two cores), load average ${loadavg()[0].toFixed(1)} at the end; wrote ${resultsFile}`);
 process.exit(outcomes.some((o) => o.error) ? 1 : 0);
+
+function secs(v) {
+  return (Number.isFinite(v) ? `${v.toFixed(1)} s` : '?').padStart(7);
+}
 
 function fmt(v) {
   if (Number.isInteger(v)) return String(v);
