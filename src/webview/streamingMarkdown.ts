@@ -2,9 +2,10 @@
 //  - closed blocks (see BlockSplitter) are rendered once, appended, and never touched again;
 //  - the open block is re-rendered only when it has grown by a fixed fraction since its last
 //    render (geometric steps: its renders add up to a constant times its length), only if
-//    what arrived since holds markdown syntax, and at most every few frames (new DOM costs the
-//    browser a style and layout pass; formatting that catches up ten times a second is enough); between renders the new characters are appended
-//    as plain text where the block ends, which for plain words is exactly what a render gives;
+//    what arrived since holds markdown syntax, and at most every few updates (new DOM costs
+//    the browser a style and layout pass; formatting that catches up a few times a second is
+//    enough); between renders the new characters are appended as plain text where the block
+//    ends, which for plain words is exactly what a render gives;
 //  - an open column-0 code fence is never re-rendered: its text goes straight into <code>,
 //    and it is highlighted once, when it closes.
 // `append` only queues; `flush` does the work and is called at most once per animation frame.
@@ -17,7 +18,7 @@ export interface StreamingOptions {
   growth?: number;
   /** ...and by at least this many characters */
   minStep?: number;
-  /** ...and no sooner than this many frames after its previous render (its first is at once) */
+  /** ...and no sooner than this many flushes after its previous render (its first is at once) */
   minFrames?: number;
   /** start a new container for closed blocks after this many characters (keeps layout local) */
   groupChars?: number;
@@ -43,7 +44,6 @@ export class StreamingMarkdown {
   private readonly cuts: number[] = [];
   private incoming: string[] = [];
   private openParts: string[] = [];
-  private openLength = 0;
   /** stream characters before this are on screen, rendered or as raw text */
   private shownUpTo = 0;
   /** stream text from shownUpTo to what was fed: waiting to be shown */
@@ -73,10 +73,6 @@ export class StreamingMarkdown {
   /** Queues text; nothing is parsed or touched until `flush`. */
   append(text: string): void {
     if (text) this.incoming.push(text);
-  }
-
-  get pending(): boolean {
-    return this.incoming.length > 0;
   }
 
   /** Applies everything queued since the last flush. Returns whether the DOM changed. */
@@ -125,13 +121,11 @@ export class StreamingMarkdown {
   private pushOpen(text: string): void {
     if (!text) return;
     this.openParts.push(text);
-    this.openLength += text.length;
   }
 
   private takeOpenText(): string {
     const text = this.openParts.length === 1 ? this.openParts[0]! : this.openParts.join('');
     this.openParts = [];
-    this.openLength = 0;
     return text;
   }
 
