@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: build, then every test stage, then one closing line `N passed, N failed`.
-//   node test/run-all.mjs                      build + unit + integration + e2e
-//   node test/run-all.mjs unit|integration|e2e build + the stages named (several allowed)
+//   node test/run-all.mjs                      build + unit + webview + integration + e2e
+//   node test/run-all.mjs unit|webview|integration|e2e build + the stages named (several allowed)
 // unit:        mocha on out/test/unit/**/*.test.js in plain Node
+// webview:     mocha on out/test/webview/*.test.js: the chat UI's own logic in headless Chromium
 // integration: out/test/integration/** inside the real extension host (test/vscode/run-integration.mjs)
 // e2e:         `npm run package`, then mocha on out/test/e2e/**/*.e2e.js driving the real workbench
 // Each stage writes test-results/<stage>.json; a stage that crashes or times out counts as one
 // failure, so a broken stage can never pass silently. Exit code 1 when anything failed.
 //
-// Env: QWEN_TEST_STAGE_TIMEOUT_S  per-stage limit in seconds (default: unit 300, integration 1200, e2e 1200)
+// Env: QWEN_TEST_STAGE_TIMEOUT_S  per-stage limit in seconds (default: unit 300, webview 900, integration 1200, e2e 1200)
 //      plus those of test/vscode/run-integration.mjs and test/e2e/driver.ts
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(repo, 'test-results');
 const mochaBin = join(repo, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const reporter = join(repo, 'test', 'vscode', 'count-reporter.cjs');
-const STAGES = ['unit', 'integration', 'e2e'];
+const STAGES = ['unit', 'webview', 'integration', 'e2e'];
 
 const running = new Set();
 for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -87,6 +88,12 @@ const stageRunners = {
     const testFiles = files(join(repo, 'out', 'test', 'unit'), (n) => n.endsWith('.test.js')).sort();
     if (testFiles.length === 0) return { passes: 0, failures: 0, note: 'no unit tests' };
     return mochaStage('unit', testFiles, { timeoutS: timeoutFor('unit', 300) });
+  },
+
+  async webview() {
+    const testFiles = files(join(repo, 'out', 'test', 'webview'), (n) => n.endsWith('.test.js')).sort();
+    if (testFiles.length === 0) return { passes: 0, failures: 0, note: 'no webview tests' };
+    return mochaStage('webview', testFiles, { timeoutS: timeoutFor('webview', 900), mochaArgs: ['--timeout', '60000'] });
   },
 
   async integration() {
