@@ -13,7 +13,7 @@
 // the run's budget (QWEN_BENCH_TOTAL_MS, default 110 s), and should size its rounds to it: a bench
 // that finishes early leaves more to the next ones. Benches run one at a time, so no bench of ours
 // disturbs another's timing. The table ends with each bench's wall time and its CPU time (the
-// bench and every process it started and waited for: code-server, Chromium…), because this
+// bench and every process it started: code-server, Chromium…, sampled from /proc), because this
 // machine is often shared and wall time then says more about the neighbours than about the code.
 //
 // Usage: node bench/run.mjs [name-filter ...]   e.g. `node bench/run.mjs client` runs only client.bench.js
@@ -46,27 +46,61 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-/** CPU seconds of this process's reaped children and their own reaped children (Linux /proc). */
-function childrenCpuS() {
-  try {
-    // Fields after the ")" that ends the command name: cutime and cstime are the 14th and 15th.
-    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * CPU seconds used by a process and all its descendants (code-server, its extension hosts,
+ * Chromium and its renderers…), sampled from /proc every 250 ms: the per-process figures of the
+ * last sample each process was seen in, so at most a quarter second of each process's end is
+ * missed. Descendants that were orphaned are followed as long as they were seen under the tree
+ * once. A sweep costs about 2 ms of CPU. Returns NaN where /proc is missing.
+ */
+function meterTree(rootPid) {
+  const cpu = new Map(); // `${pid}:${starttime}` -> seconds
+  const known = new Set([rootPid]);
+  const sweep = () => {
+    let names;
+    try { names = readdirSync('/proc'); } catch { return false; }
+    const procs = [];
+    for (const name of names) {
+      if (name.charCodeAt(0) > 57) continue; // not a pid
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        // The fields after the ")" that closes the command name start at field 3 (state).
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        procs.push({ pid: Number(name), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / CLOCK_TICKS, start: f[19] });
+      } catch { /* gone meanwhile */ }
+    }
+    // Parents come before children only by chance: repeat until no new descendant turns up.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of procs) if (!known.has(p.pid) && known.has(p.ppid)) { known.add(p.pid); grew = true; }
+    }
+    for (const p of procs) if (known.has(p.pid)) cpu.set(`${p.pid}:${p.start}`, p.cpu);
+    return true;
+  };
+  const ok = sweep();
+  const timer = ok ? setInterval(sweep, 250) : undefined;
+  return {
+    stop() {
+      clearInterval(timer);
+      if (!ok) return NaN;
+      let total = 0;
+      for (const v of cpu.values()) total += v;
+      return total;
+    },
+  };
+}
 
 function runOne(file, budgetMs) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const cpu0 = childrenCpuS();
     const child = spawn(process.execPath, ['--expose-gc', join(outDir, file)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, QWEN_BENCH_BUDGET_MS: String(Math.round(budgetMs)) },
     });
+    const meter = meterTree(child.pid);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -81,7 +115,7 @@ function runOne(file, budgetMs) {
       const result = lines.filter((l) => l.startsWith('BENCH_RESULT ')).pop();
       const skip = lines.filter((l) => l.startsWith('BENCH_SKIP')).pop();
       const ms = Date.now() - t0;
-      const base = { file, ms, budgetMs, cpuS: childrenCpuS() - cpu0 };
+      const base = { file, ms, budgetMs, cpuS: meter.stop() };
       if (result) {
         try {
           resolve({ ...base, figures: JSON.parse(result.slice('BENCH_RESULT '.length)) });

@@ -220,13 +220,9 @@ describe('chat in the real workbench (installed from the .vsix)', function () {
 
   it('the conversation is still shown after a window reload', async () => {
     await wb.reload();
-    // The chat view comes back with the window; open it if the layout did not keep it.
-    let frame = await chatFrame(wb).catch(() => undefined);
-    if (!frame) {
-      await wb.runCommand('Qwen: Open Chat');
-      frame = await chatFrame(wb);
-    }
-    chat = frame;
+    // The side bar comes back as it was (the Qwen chat); open it only if the layout did not keep it.
+    if (!/QWEN/i.test(await wb.sideBarTitle())) await wb.runCommand('Qwen: Open Chat');
+    chat = await chatFrame(wb, 90_000);
     const ts = await waitForTurns(chat, 'the three turns', (t) => t.length === 3);
     await wb.screenshot('after-reload');
     assert.match(ts[0]!.question, /math\.ts:5-9/);
