@@ -95,8 +95,11 @@ class InlineEdits {
       doc,
       { original: snap.text, languageId: doc.languageId, eol: snap.eol, indent: snap.indent, base: { offset: snap.offset, line: snap.range.start.line, character: 0 } },
       () => s.abort.abort(),
+      () => this.pending.changed(s),
     );
-    s.streaming = { onChange: (c, v) => writer.onChange(c, v), view: () => writer.view(), lensLine: () => writer.lensLine(), onSave: () => writer.onSave() };
+    // The selection only said what to rewrite; left in place it would hide the inline diff.
+    if (editor.document === doc && !editor.selection.isEmpty) editor.selection = new vscode.Selection(snap.range.start, snap.range.start);
+    s.streaming = { onChange: (c, v) => writer.onChange(c, v), view: () => writer.view(), lensLine: () => writer.lensLine(), onSave: (phase) => writer.onSave(phase) };
     const outcome = await runRequest(this.services, {
       title: vscode.l10n.t('Qwen is editing {0}…', where(snap)),
       label,

@@ -72,12 +72,15 @@ export class InlineWriter {
   private conflictProposal: PendingProposal<Replacement> | undefined;
   private finishing = false;
   private flushAgain = false;
+  private saving = false;
 
   constructor(
     doc: vscode.TextDocument,
     opts: InlineEditOptions & { base: NonNullable<InlineEditOptions['base']>; eol: '\n' | '\r\n' },
     /** a stop request: the region was touched by the user */
     private readonly onConflict: () => void,
+    /** a write landed: what to draw has changed */
+    private readonly onWritten: () => void = () => undefined,
   ) {
     this.doc = doc;
     this.eol = opts.eol;
@@ -247,6 +250,7 @@ export class InlineWriter {
       const q = this.queuedEvents;
       this.queuedEvents = [];
       for (const e of q) this.handle(e.changes, e.version);
+      if (ok) this.onWritten();
     }
     return ok;
   }
@@ -254,8 +258,18 @@ export class InlineWriter {
   // ------------------------------------------------------------------ the user's changes
 
   /** The document is being saved: saving pushes an undo stop, so the stream's writes are no longer one step. */
-  onSave(): void {
+  onSave(phase: 'will' | 'did' = 'did'): void {
     this.split = true;
+    this.saving = phase === 'will';
+  }
+
+  /**
+   * A save that started just before our last write pushed its undo stop in the editor before we
+   * heard of it: wait for saves in progress (and a moment for their news) before trusting `split`.
+   */
+  private async savesSettled(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 150));
+    for (let i = 0; i < 100 && this.saving; i++) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Every change of the document during the stream, ours included. */
@@ -369,10 +383,17 @@ export class InlineWriter {
     if (!this.wroteAny) return step(current, target, true);
     if (!this.split) {
       // The stream's writes are one open undo step from the original: this write closes it.
-      if (current !== target) return step(current, target, false);
-      if (target === this.original) return true;
-      // Nothing left to write, yet the step must be closed: close it through the original.
-      if (!(await step(current, this.original, false))) return false;
+      if (current !== target) {
+        if (!(await step(current, target, false))) return false;
+        await this.savesSettled();
+        if (!this.split) return true;
+        // A save split that step after all: back to the original, as a step of its own.
+        if (!(await step(this.regionText(), this.original, true))) return false;
+      } else {
+        if (target === this.original) return true;
+        // Nothing left to write, yet the step must be closed: close it through the original.
+        if (!(await step(current, this.original, false))) return false;
+      }
     } else {
       if (target === this.original) return step(current, target, true);
       if (!(await step(current, this.original, true))) return false;

@@ -30,7 +30,7 @@ export interface StreamingHooks {
   /** where the "writing…" CodeLens goes */
   lensLine(): number;
   /** the document is being saved (which puts an undo stop in its history) */
-  onSave?(): void;
+  onSave?(phase: 'will' | 'did'): void;
 }
 
 /** What an inline session needs to be refined: its region (tracked as the document changes) and the attempts so far. */
@@ -104,8 +104,8 @@ export class PendingEdits implements vscode.Disposable {
       this.proposalChanged,
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.onClosed(d)),
-      vscode.workspace.onWillSaveTextDocument((e) => this.sessions.get(e.document.uri.toString())?.streaming?.onSave?.()),
-      vscode.workspace.onDidSaveTextDocument((d) => this.sessions.get(d.uri.toString())?.streaming?.onSave?.()),
+      vscode.workspace.onWillSaveTextDocument((e) => this.sessions.get(e.document.uri.toString())?.streaming?.onSave?.('will')),
+      vscode.workspace.onDidSaveTextDocument((d) => this.sessions.get(d.uri.toString())?.streaming?.onSave?.('did')),
       vscode.workspace.onWillRenameFiles((e) => this.onWillMove(e, e.files.map((f) => f.oldUri), 'renamed')),
       vscode.workspace.onWillDeleteFiles((e) => this.onWillMove(e, e.files, 'deleted')),
       vscode.workspace.onDidRenameFiles((e) => this.onMoved(e.files.map((f) => f.oldUri), 'renamed')),

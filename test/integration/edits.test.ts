@@ -354,6 +354,25 @@ describe('editor edits (diff mode)', function () {
     assert.equal(text, MATH);
   });
 
+  it('a file deleted while the answer streams is handled with a message', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    input('');
+    const gate = gatedReply(fence(MEAN_GUARDED), 'if not');
+    const msgs = recordMessages();
+    cleanups.push(msgs.dispose);
+    const done = vscode.commands.executeCommand('qwen.refactorSelection');
+    await gate.reached;
+    const e = new vscode.WorkspaceEdit();
+    e.deleteFile(doc.uri);
+    assert.ok(await vscode.workspace.applyEdit(e));
+    gate.release();
+    await done;
+    assert.ok(msgs.texts().some((m) => /was deleted, so its Qwen edit was dropped/.test(m)), msgs.texts().join(' | '));
+    assert.deepEqual(await sessions(), []);
+  });
+
   it('with no selection, acts on the enclosing function or else the current line (never on nothing)', async () => {
     const ed = await openFile(MATH);
     const doc = ed.document;

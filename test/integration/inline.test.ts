@@ -277,6 +277,26 @@ describe('Edit Inline', function () {
     assert.equal(doc.getText(), MATH, 'one Undo restores the original');
   });
 
+  it('a save racing the end of the stream does not break the one-Undo rule either', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    input('guard');
+    const gate = gatedReply(fence(MEAN_GUARDED), '    total = 0\n');
+    const done = vscode.commands.executeCommand('qwen.inlineEdit');
+    await gate.reached;
+    await waitFor('Qwen writing', () => (doc.getText().includes('if not values') ? true : undefined));
+    const saving = doc.save();
+    gate.release();
+    await saving;
+    await done;
+    await waitPending(doc);
+    assert.equal(doc.getText(), GUARDED);
+    await vscode.commands.executeCommand('qwen.acceptEdit');
+    await undo(doc);
+    assert.equal(doc.getText(), MATH, 'one Undo restores the original');
+  });
+
   it('refining ("try again with…") starts from the original with the first attempt as context', async () => {
     const ed = await openFile(MATH);
     const doc = ed.document;
@@ -303,6 +323,27 @@ describe('Edit Inline', function () {
     assert.equal(doc.getText(), RAISES);
     await undo(doc);
     assert.equal(doc.getText(), MATH, 'one Undo restores the original');
+  });
+
+  it('renaming a file with a pending inline edit takes the proposal out first, so the renamed file holds the original', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    input('guard');
+    reply(fence(MEAN_GUARDED));
+    const msgs = recordMessages();
+    cleanups.push(msgs.dispose);
+    await vscode.commands.executeCommand('qwen.inlineEdit');
+    await waitPending(doc);
+    assert.equal(doc.getText(), GUARDED);
+    const renamed = vscode.Uri.joinPath(doc.uri, '..', `renamed-${n}.py`);
+    const e = new vscode.WorkspaceEdit();
+    e.renameFile(doc.uri, renamed);
+    assert.ok(await vscode.workspace.applyEdit(e));
+    assert.ok(msgs.shown.some((m) => /was renamed, so its Qwen edit was dropped/.test(m)), msgs.shown.join(' | '));
+    assert.deepEqual(await sessions(), []);
+    const moved = await vscode.workspace.openTextDocument(renamed);
+    assert.equal(moved.getText(), MATH);
   });
 
   it('Accept and Reject per hunk (the CodeLens commands)', async () => {
