@@ -9,12 +9,13 @@
 // (its previous figures are then kept). Figures are merged into bench/results.json, a table is
 // printed, and the whole run must stay well under two minutes.
 //
-// Time budget: each bench gets QWEN_BENCH_BUDGET_MS, its share (SHARES below) of what is left of
-// the run's budget (QWEN_BENCH_TOTAL_MS, default 110 s), and should size its rounds to it: a bench
-// that finishes early leaves more to the next ones. Benches run one at a time, so no bench of ours
-// disturbs another's timing. The table ends with each bench's wall time and its CPU time (the
-// bench and every process it started: code-server, Chromium…, sampled from /proc), because this
-// machine is often shared and wall time then says more about the neighbours than about the code.
+// Time budget: each bench gets QWEN_BENCH_BUDGET_MS, its share (SHARES below, about seconds) of
+// the run's budget (QWEN_BENCH_TOTAL_MS, default 110 s), and should size its rounds to it. Benches
+// run one at a time, except the groups in TOGETHER, whose members start together: only benches
+// whose figures do not depend on having the CPU to themselves, and each figure's note then says
+// what ran beside it. The table ends with each bench's wall time and its CPU time (the bench and
+// every process it started: code-server, Chromium…, sampled from /proc), because this machine is
+// often shared and wall time then says more about the neighbours than about the code.
 //
 // Usage: node bench/run.mjs [name-filter ...]   e.g. `node bench/run.mjs client` runs only client.bench.js
 import { spawn } from 'node:child_process';
@@ -29,10 +30,15 @@ const resultsFile = join(root, 'bench', 'results.json');
 // A safety net for a bench that hangs, well above any budget share (a loaded machine stretches them).
 const PER_BENCH_TIMEOUT_MS = 150_000;
 const TOTAL_BUDGET_MS = Number(process.env.QWEN_BENCH_TOTAL_MS || 110_000);
-// Relative shares of the budget (about seconds of a full run on this machine when it is quiet).
-const SHARES = { activation: 22, client: 12, completion: 22, diff: 3, hoststall: 35, inline: 4, render: 20, vsix: 6 };
+// About how many seconds each takes on this machine when it is quiet; scaled to the total budget.
+const SHARES = { activation: 22, client: 12, completion: 22, diff: 2, hoststall: 35, inline: 3, render: 20, vsix: 5 };
 const DEFAULT_SHARE = 10;
-const shareOf = (file) => SHARES[file.replace(/\.bench\.js$/, '')] ?? DEFAULT_SHARE;
+// completion spends its 20 s typing at human speed, mostly idle, and its one time figure is CPU
+// time; activation's figure is the extension host thread's CPU time (while it mostly waits for a
+// workbench to load): neither needs the machine to itself, so they share it.
+const TOGETHER = [['activation', 'completion']];
+const nameOf = (file) => file.replace(/\.bench\.js$/, '');
+const shareOf = (file) => SHARES[nameOf(file)] ?? DEFAULT_SHARE;
 
 const filters = process.argv.slice(2);
 const files = existsSync(outDir)
@@ -103,14 +109,19 @@ function runOne(file, budgetMs) {
     const meter = meterTree(child.pid);
     let out = '';
     let err = '';
+    let partial = '';
     child.stdout.on('data', (d) => {
       out += d;
-      process.stdout.write(`  [${file}] ${String(d).replace(/\n(?=.)/g, `\n  [${file}] `)}`);
+      // Whole lines only: another bench may be printing at the same time.
+      const lines = (partial + d).split('\n');
+      partial = lines.pop();
+      for (const l of lines) process.stdout.write(`  [${file}] ${l}\n`);
     });
     child.stderr.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), PER_BENCH_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (partial) process.stdout.write(`  [${file}] ${partial}\n`);
       const lines = out.split('\n');
       const result = lines.filter((l) => l.startsWith('BENCH_RESULT ')).pop();
       const skip = lines.filter((l) => l.startsWith('BENCH_SKIP')).pop();
@@ -132,20 +143,29 @@ const started = Date.now();
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
 const merged = { ...previous };
 const outcomes = [];
-for (const [i, file] of files.entries()) {
-  const left = Math.max(0, TOTAL_BUDGET_MS - (Date.now() - started));
-  const sharesLeft = files.slice(i).reduce((n, f) => n + shareOf(f), 0);
-  const budgetMs = (left * shareOf(file)) / sharesLeft;
-  console.log(`bench: ${file} (budget ${(budgetMs / 1000).toFixed(1)} s)`);
-  const r = await runOne(file, budgetMs);
-  outcomes.push(r);
-  if (r.figures) {
+// Groups in the files' order: a TOGETHER group where its first member would run.
+const groups = [];
+for (const file of files) {
+  if (groups.some((g) => g.includes(file))) continue;
+  const together = TOGETHER.find((t) => t.includes(nameOf(file)));
+  groups.push(together ? files.filter((f) => together.includes(nameOf(f))) : [file]);
+}
+const scale = TOTAL_BUDGET_MS / groups.reduce((n, g) => n + Math.max(...g.map(shareOf)), 0);
+for (const group of groups) {
+  const budgets = group.map((f) => shareOf(f) * scale);
+  console.log(`bench: ${group.map((f, i) => `${f} (budget ${(budgets[i] / 1000).toFixed(1)} s)`).join(' together with ')}`);
+  const results = await Promise.all(group.map((f, i) => runOne(f, budgets[i])));
+  for (const r of results) {
+    outcomes.push(r);
+    const beside = group.filter((f) => f !== r.file).map(nameOf);
+    if (!r.figures) continue;
     for (const [key, fig] of Object.entries(r.figures)) {
       if (!fig || typeof fig.value !== 'number' || !Number.isFinite(fig.value)) {
         r.error = `figure ${key} has no finite value`;
         continue;
       }
-      merged[key] = { value: fig.value, unit: String(fig.unit ?? ''), note: String(fig.note ?? '') };
+      const note = String(fig.note ?? '') + (beside.length ? ` [bench/run.mjs ran the ${beside.join(', ')} bench at the same time]` : '');
+      merged[key] = { value: fig.value, unit: String(fig.unit ?? ''), note };
     }
   }
 }
