@@ -80,7 +80,7 @@ describe('editor edits (diff mode)', function () {
   this.timeout(30_000);
   let server: FakeQwen;
   let n = 0;
-  const cleanups: Array<() => void> = [];
+  const cleanups: Array<() => unknown> = [];
 
   async function openFile(text: string, ext = 'py'): Promise<vscode.TextEditor> {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
@@ -142,7 +142,7 @@ describe('editor edits (diff mode)', function () {
   beforeEach(() => server.reset());
 
   afterEach(async () => {
-    while (cleanups.length) cleanups.pop()!();
+    while (cleanups.length) await cleanups.pop()!();
     for (const s of await sessions()) await vscode.commands.executeCommand('qwen.rejectEdit', s.uri);
     // Leave nothing dirty behind for the suites that run after this one.
     for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file') await doc.save();
@@ -330,6 +330,22 @@ describe('editor edits (diff mode)', function () {
     assert.ok(err.message.length > 10);
     assert.equal(await sessionFor(doc), undefined);
     assert.equal(doc.getText(), MATH);
+  });
+
+  it('a missing key: a notification whose button runs Set API Key, and nothing is sent', async () => {
+    await setUserSetting('qwen.provider', 'maxtoken');
+    cleanups.push(() => setUserSetting('qwen.provider', 'custom'));
+    const ed = await openFile(MATH);
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    input('');
+    const msgs = recordMessages();
+    cleanups.push(msgs.dispose);
+    await vscode.commands.executeCommand('qwen.refactorSelection');
+    const shown = await waitFor('the notification', () => msgs.shown.find((m) => m.items.includes('Set API Key')));
+    assert.match(shown.message, /No API key/);
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+    assert.equal(ed.document.getText(), MATH);
+    assert.deepEqual(await sessions(), []);
   });
 
   it('a file renamed while the answer streams is handled with a message, not an exception', async () => {
