@@ -44,6 +44,8 @@ export class StreamingMarkdown {
   private readonly cuts: number[] = [];
   private incoming: string[] = [];
   private openParts: string[] = [];
+  /** stream offset where openParts begins (the open block's start) */
+  private openStart = 0;
   /** stream characters before this are on screen, rendered or as raw text */
   private shownUpTo = 0;
   /** stream text from shownUpTo to what was fed: waiting to be shown */
@@ -90,15 +92,25 @@ export class StreamingMarkdown {
     let closed = '';
     for (const cut of cuts) {
       const rel = cut - base;
-      this.pushOpen(added.slice(pos, rel));
-      pos = rel;
-      closed += this.takeOpenText();
+      if (rel >= pos) {
+        this.pushOpen(added.slice(pos, rel));
+        pos = rel;
+        closed += this.takeOpenText();
+      } else {
+        // A cut before a line can be decided only once enough of that line arrived, which may
+        // be after the line began in an earlier flush: split the open text already taken in.
+        const open = this.takeOpenText();
+        const k = cut - this.openStart;
+        closed += open.slice(0, k);
+        this.pushOpen(open.slice(k));
+      }
+      this.openStart = cut;
     }
     const rest = pos === 0 ? added : added.slice(pos);
     this.pushOpen(rest);
     if (cuts.length > 0) {
       this.appendClosed(closed);
-      this.resetOpen(cuts[cuts.length - 1]!, rest);
+      this.resetOpen(cuts[cuts.length - 1]!, this.openText());
     } else {
       this.unshown += added;
     }
