@@ -3,6 +3,7 @@
 // largest event-loop stall of the extension host meanwhile.
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 import type { QwenTestApi } from '../../src/extension';
 
@@ -19,6 +20,13 @@ export async function run(): Promise<void> {
 
   const chunks = Number(process.env.QWEN_BENCH_CHUNKS || 100_000);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
+  // QWEN_BENCH_PROFILE=file: a CPU profile of the extension host during the stream, to find stalls.
+  const profilePath = process.env.QWEN_BENCH_PROFILE;
+  const session = profilePath ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await new Promise((r) => session.post('Profiler.enable', () => session.post('Profiler.start', r)));
+  }
   const t0 = performance.now();
   // A 1 ms ticker: the largest gap between ticks beyond its period is the longest stall.
   let last = performance.now();
@@ -37,6 +45,10 @@ export async function run(): Promise<void> {
   const ms = performance.now() - t0;
   histogram.disable();
   clearInterval(ticker);
+  if (session && profilePath) {
+    await new Promise<void>((r) => session.post('Profiler.stop', (_e, res) => { writeFileSync(profilePath, JSON.stringify((res as { profile: unknown }).profile)); r(); }));
+    session.disconnect();
+  }
   const turn = api.chat.turns().at(-1)!;
   const result = {
     maxStallMs: maxGap,
