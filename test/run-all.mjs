@@ -136,8 +136,12 @@ async function main() {
 
   console.log('[run-all] build');
   const build = await run(process.execPath, [join(repo, 'esbuild.mjs')], { timeoutS: 300 });
+  // esbuild strips types without checking them: the strict type check runs as part of the build.
+  const typecheck = build.code === 0 ? await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repo, '--noEmit'], { timeoutS: 300 }) : undefined;
   if (build.code !== 0) {
     summary.push({ stage: 'build', passes: 0, failures: 1, note: `node esbuild.mjs failed (exit ${build.code})` });
+  } else if (typecheck && typecheck.code !== 0) {
+    summary.push({ stage: 'build', passes: 0, failures: 1, note: `tsc --noEmit found type errors (exit ${typecheck.code})` });
   } else {
     for (const stage of stages) {
       console.log(`\n[run-all] ${stage}`);
