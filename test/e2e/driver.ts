@@ -179,8 +179,12 @@ export class Workbench {
     return labels;
   }
 
-  /** Runs a palette command by its exact title ("Qwen: Open Chat"); fails if no entry has that text. */
-  async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Runs a palette command by its exact title ("Qwen: Open Chat"); fails if no entry has that text.
+   * Retries for a while: right after a reload the palette lists contributed commands only once the
+   * extension host has read the manifests again, which on a busy 2-core machine took over 15 s.
+   */
+  async runCommand(title: string, timeoutMs = 45_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       await this.openPalette(`>${title}`);
