@@ -149,12 +149,21 @@ export class Workbench {
 
   private async openPalette(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    if (!(await input.isVisible())) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
+    for (let attempt = 0; ; attempt++) {
+      if (!(await input.isVisible())) {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+      }
+      try {
+        // fill() replaces the palette's own '>', so it is part of the text.
+        await input.fill(text, { timeout: 5_000 });
+        return;
+      } catch (e) {
+        // A quick input that was closing (Go to Line, just used) looked visible a moment ago.
+        if (attempt >= 2) throw e;
+        await this.closeQuickInput();
+      }
     }
-    // fill() replaces the palette's own '>', so it is part of the text.
-    await input.fill(text);
   }
 
   async closeQuickInput(): Promise<void> {
