@@ -218,14 +218,18 @@ describe('chat in the real workbench (installed from the .vsix)', function () {
     await wb.screenshot('stopped');
   });
 
-  // Skipped: in 2 of 6 clean-clone CI runs the palette never listed "Qwen: Open Chat" after the
-  // reload (45 s). Persistence itself is covered in the extension host (integration chat.test.ts,
-  // "keeps conversations in workspace storage"). To be made deterministic, then re-enabled.
-  it.skip('the conversation is still shown after a window reload', async () => {
+  it('the conversation is still shown after a window reload', async () => {
     await wb.reload();
-    // The side bar comes back as it was (the Qwen chat); open it only if the layout did not keep it.
-    if (!/QWEN/i.test(await wb.sideBarTitle())) await wb.runCommand('Qwen: Open Chat');
-    chat = await chatFrame(wb, 90_000);
+    // The side bar comes back as it was, with the Qwen chat in it. Should a slow start bring it back
+    // without, the user clicks the Qwen icon in the activity bar (the palette is not used here: right
+    // after a reload a busy machine listed contributed commands only after 45 s and more).
+    const restored = await chatFrame(wb, 30_000).catch(() => undefined);
+    if (restored) chat = restored;
+    else {
+      const icon = wb.page.locator('.part.activitybar .action-item:has(.action-label[aria-label^="Qwen"])').first();
+      if (!(await icon.evaluate((e) => e.classList.contains('checked')))) await icon.click();
+      chat = await chatFrame(wb, 90_000);
+    }
     const ts = await waitForTurns(chat, 'the three turns', (t) => t.length === 3);
     await wb.screenshot('after-reload');
     assert.match(ts[0]!.question, /math\.ts:5-9/);
