@@ -2,7 +2,8 @@
 // `Qwen: Stop Generating` stops it, and errors shown as a notification with their buttons.
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { describeError, isQwenError, type QwenError } from '../qwen';
+import { errorText } from '../errorText';
+import { isQwenError, type QwenError } from '../qwen';
 import type { ChatMessage } from '../qwen/types';
 import { isUnavailable, type Services } from '../services';
 
@@ -79,7 +80,7 @@ export function showRequestError(services: Services, e: unknown, retry?: () => u
   let message: string;
   if (isQwenError(e)) {
     const qe = e as QwenError;
-    message = qe.message || describeError(qe);
+    message = errorText(qe);
     for (const a of new Set([qe.action, ...qe.actions])) {
       if (a === 'setApiKey') add(vscode.l10n.t('Set API Key'), () => vscode.commands.executeCommand(Commands.setApiKey));
       else if (a === 'retry' && retry) add(vscode.l10n.t('Retry'), retry);

@@ -1,7 +1,11 @@
-// Every sentence the client shows a user, in one place so it can be localised later.
-// Each is one English sentence that says what happened and what to do; none contains the key
+// Every sentence the client shows a user, in one place; messages.zh-cn.ts has the same ones in
+// Simplified Chinese. Each is one English sentence that says what happened and what to do; none contains the key
 // (server text passes through cleanServerText first).
 import type { QwenAction, QwenErrorKind } from './errors';
+import { describeErrorZhCn } from './messages.zh-cn';
+
+/** The languages the sentences come in (VS Code's display language, lower case). */
+export type MessageLocale = 'en' | 'zh-cn';
 
 /** The fields of a QwenError the sentences use (kept structural to avoid an import cycle). */
 export interface DescribableError {
@@ -81,8 +85,9 @@ function networkSentence(e: DescribableError): string {
   }
 }
 
-/** The one English sentence for an error. */
-export function describeError(e: DescribableError): string {
+/** The one sentence for an error, in English unless another locale is asked for. */
+export function describeError(e: DescribableError, locale: MessageLocale = 'en'): string {
+  if (locale === 'zh-cn') return describeErrorZhCn(e);
   switch (e.kind) {
     case 'missing-key':
       return `No API key is set for ${where(e)}: set one with "Qwen: Set API Key" (nothing was sent).`;
