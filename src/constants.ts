@@ -44,5 +44,8 @@ export const ContextKeys = {
   hasPendingEdit: 'qwen.hasPendingEdit',
 } as const;
 
+/** URI scheme of the read-only documents that hold a pending proposal (the diff editor's right side). */
+export const PROPOSAL_SCHEME = 'qwen-proposal';
+
 /** Prefix of the SecretStorage entry holding one provider's key. */
 export const SECRET_PREFIX = 'qwen.apiKey.';

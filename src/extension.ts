@@ -1,27 +1,40 @@
-// Composition root: builds the services, registers everything, nothing else.
+// Activation: what must exist the moment VS Code starts us, and nothing more. The log, the key
+// store, the stream tracker, Stop and the status bar are the real ones. Every other command, the
+// chat view, the quick fix and ghost text start as stand-ins (./standIns.ts) that load the rest of
+// the extension (./core.ts, bundled as out/core.js: the client, zod, chat, edits, completions) the
+// first time one of them is used, and hand over to it. A window where Qwen is not used never pays
+// for loading the core; one where it is pays once, at that first use.
 import * as vscode from 'vscode';
+import { activeModel, activePreset } from './activeModel';
 import { Commands, Views } from './constants';
-import { affectsQwen } from './config';
+import { affectsQwen, readSettings } from './config';
+import type { Core } from './core';
 import { Log } from './log';
 import { KeyStore, type SecretBackend } from './secrets';
-import { Services } from './services';
 import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
-import { registerKeyCommands } from './commands/keys';
-import { registerModelCommand } from './commands/model';
-import { registerExplainCommand } from './commands/explain';
-import { registerEditFeatures } from './commands/edits';
-import { ChatController } from './chat/controller';
-import { ChatViewProvider } from './chat/viewProvider';
-import { ContextCollector } from './chat/context';
-import { ConversationStore } from './chat/store';
-import { registerCompletions, type CompletionsTestApi } from './completions';
+import { registerFixWithQwen } from './commands/fixWithQwen';
+import { commandStandIns, completionStandIns, proposalStandIn } from './standIns';
+
+/**
+ * The commands that need the core: all of the palette's but Stop (the shell's own), and two
+ * internal ones (the chat's code-block buttons, what tests read of pending edits). The ghost-text
+ * toggle needs no core; completionStandIns() registers it.
+ */
+const CORE_COMMANDS = [
+  ...Object.values(Commands).filter((id) => id !== Commands.stop),
+  'qwen.internal.codeAction',
+  'qwen.internal.pendingEdits',
+];
 
 /** Returned from activate() in test mode only, so integration tests can force failure paths. */
 export interface QwenTestApi {
-  services: Services;
-  chat: ChatController;
-  completions: CompletionsTestApi;
+  /** reading services, chat or completions loads the core, as a first use would */
+  readonly services: Core['services'];
+  readonly chat: Core['chat'];
+  readonly completions: Core['completions'];
+  /** whether the core has been loaded yet */
+  readonly coreLoaded: boolean;
   activationMs: number;
   setSecretBackend(backend: SecretBackend): void;
   logLines(): string[];
@@ -32,37 +45,37 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   const log = new Log();
   const keys = new KeyStore(context.secrets, process.env, (s) => log.addSecret(s));
   const streams = new StreamTracker();
-  const services = new Services(context, log, keys, streams);
-  const status = new QwenStatusBar(services);
-  const contextCollector = new ContextCollector();
-  const chat = new ChatController(services, new ConversationStore(context.workspaceState), contextCollector);
-  const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
-  const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
+  const status = new QwenStatusBar({ settings: readSettings, preset: activePreset, modelFor: activeModel, streams });
 
+  let core: Core | undefined;
+  const standIns: vscode.Disposable[] = [];
+  const loadCore = (why: string): Core => {
+    if (core) return core;
+    const t = performance.now();
+    // Loaded first, so that a core that fails to load leaves the stand-ins in place.
+    const { startCore } = require('./core.js') as typeof import('./core');
+    for (const d of standIns.splice(0)) d.dispose();
+    core = startCore({ context, log, keys, streams });
+    log.info(`Loaded the rest of Qwen Coder in ${(performance.now() - t).toFixed(1)} ms (first use: ${why})`);
+    return core;
+  };
+
+  standIns.push(
+    ...commandStandIns(CORE_COMMANDS, loadCore),
+    ...completionStandIns(loadCore),
+    registerFixWithQwen(),
+    proposalStandIn(),
+  );
   context.subscriptions.push(
     log,
     keys,
     streams,
     status,
-    ...registerKeyCommands(services),
-    registerModelCommand(services),
+    { dispose: () => standIns.splice(0).forEach((d) => d.dispose()) },
     vscode.commands.registerCommand(Commands.stop, () => streams.stopAll()),
-    contextCollector,
-    chat,
-    chatView,
-    vscode.window.registerWebviewViewProvider(Views.chat, chatView),
-    vscode.commands.registerCommand(Commands.openChat, async () => {
-      await chatView.reveal();
-      chatView.focusInput();
+    vscode.window.registerWebviewViewProvider(Views.chat, {
+      resolveWebviewView: (view) => loadCore('the chat view').chatView.resolveWebviewView(view),
     }),
-    vscode.commands.registerCommand(Commands.newChat, async () => {
-      chat.newChat();
-      await chatView.reveal();
-      chatView.focusInput();
-    }),
-    registerExplainCommand(chat, chatView),
-    ...registerEditFeatures(services),
-    ...completions.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
   );
@@ -72,9 +85,18 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
-    services,
-    chat,
-    completions: completions.api,
+    get services() {
+      return loadCore('a test').services;
+    },
+    get chat() {
+      return loadCore('a test').chat;
+    },
+    get completions() {
+      return loadCore('a test').completions;
+    },
+    get coreLoaded() {
+      return core !== undefined;
+    },
     activationMs,
     setSecretBackend: (b) => keys.setBackend(b),
     logLines: () => log.recent(),

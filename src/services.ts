@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { activeModel, activePreset } from './activeModel';
 import { Commands } from './constants';
 import { readProxySettings, readSettings, type QwenSettings } from './config';
 import { KeyStore, SecretStoreUnavailableError } from './secrets';
@@ -38,11 +39,11 @@ export class Services {
   }
 
   preset(settings = readSettings()): ProviderPreset {
-    return PROVIDERS[settings.provider];
+    return activePreset(settings);
   }
 
   modelFor(settings = readSettings()): string {
-    return settings.model || PROVIDERS[settings.provider].defaultModel;
+    return activeModel(settings);
   }
 
   /**

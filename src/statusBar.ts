@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { Commands } from './constants';
 import type { Services } from './services';
 
+/** What the status bar reads: the settings, the provider and model they name, what is streaming. */
+export type StatusSource = Pick<Services, 'settings' | 'preset' | 'modelFor' | 'streams'>;
+
 /** Provider and model at a glance, what is streaming, and one click to change the model. */
 export class QwenStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('qwen.status', vscode.StatusBarAlignment.Right, 100);
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: StatusSource) {
     this.item.name = 'Qwen';
     this.item.command = Commands.selectModel;
     this.subs.push(services.streams.onDidChange(() => this.render()));
@@ -18,7 +21,8 @@ export class QwenStatusBar implements vscode.Disposable {
   render(): void {
     const settings = this.services.settings();
     const preset = this.services.preset(settings);
-    const model = this.services.modelFor(settings);
+    // A custom server with no qwen.model answers with its own (first) model: say so, not nothing.
+    const model = this.services.modelFor(settings) || vscode.l10n.t("server's model");
     const streaming = this.services.streams.labels;
     this.item.text = streaming.length ? `$(loading~spin) ${model}` : `$(sparkle) ${model}`;
     const md = new vscode.MarkdownString(undefined, true);

@@ -1,7 +1,6 @@
-// "Fix with Qwen" as a quick fix on any diagnostic, and the chat's code-block buttons
+// "Fix with Qwen" as a quick fix on any diagnostic (./fixWithQwen.ts), and the chat's code-block buttons
 // (`qwen.internal.codeAction`): Copy, Insert at the cursor, Apply as a pending edit.
 import * as vscode from 'vscode';
-import { Commands } from '../constants';
 import { diffLines } from '../edits/diff';
 import { normalizeCode } from '../edits/extract';
 import { PendingProposal } from '../edits/pending';
@@ -9,23 +8,9 @@ import { fileName } from '../editor/common';
 import { bestMatch, type Span } from '../editor/match';
 import { diffTitle, type PendingEdits, PROPOSAL_SCHEME } from '../editor/sessions';
 import { snapshotOf } from '../editor/snapshot';
+import { registerFixWithQwen } from './fixWithQwen';
 
 export const CODE_ACTION_COMMAND = 'qwen.internal.codeAction';
-
-class FixWithQwen implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
-
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
-    if (ctx.diagnostics.length === 0 || doc.uri.scheme === PROPOSAL_SCHEME) return [];
-    if (ctx.only && !ctx.only.contains(vscode.CodeActionKind.QuickFix) && !vscode.CodeActionKind.QuickFix.contains(ctx.only)) return [];
-    const r = ctx.diagnostics.slice(1).reduce((acc, d) => acc.union(d.range), ctx.diagnostics[0].range);
-    const title = vscode.l10n.t('Fix with Qwen');
-    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-    action.diagnostics = [...ctx.diagnostics];
-    action.command = { command: Commands.fixSelection, title, arguments: [{ uri: doc.uri.toString(), range: [r.start.line, r.start.character, r.end.line, r.end.character] }] };
-    return [action];
-  }
-}
 
 /** The text editor the chat's buttons act on: the active one, else the last one the user was in. */
 class LastEditor implements vscode.Disposable {
@@ -122,7 +107,7 @@ export function registerCodeActions(pending: PendingEdits): vscode.Disposable[] 
   const last = new LastEditor();
   return [
     last,
-    vscode.languages.registerCodeActionsProvider('*', new FixWithQwen(), { providedCodeActionKinds: FixWithQwen.kinds }),
+    registerFixWithQwen(),
     vscode.commands.registerCommand(CODE_ACTION_COMMAND, async (action: unknown, code: unknown, language: unknown) => {
       if (typeof code !== 'string') return;
       if (action === 'copy') {

@@ -9,11 +9,9 @@ import { FimSupport, modeFor, pauseAfterError, requestCompletion } from './backe
 import { CompletionEngine } from './engine';
 import type { CompletionMode } from './mode';
 import { QwenInlineCompletionProvider } from './provider';
+import { SELECTOR } from './selector';
 import { CompletionStatus, TOGGLE_COMPLETIONS, toggleCompletions, type CompletionHint } from './statusToggle';
 import { TargetSource } from './target';
-
-/** Where ghost text is offered: editable documents, local or remote, and notebook cells. */
-const SELECTOR: vscode.DocumentFilter[] = ['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell'].map((scheme) => ({ scheme }));
 
 export interface CompletionsTestApi {
   engine: CompletionEngine;

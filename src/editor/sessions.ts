@@ -10,14 +10,14 @@
 //  - newFile: an untitled editor holds a proposed file; Accept creates it (never overwriting).
 // Accept/Reject per hunk come as CodeLens; for all, the commands and the editor title.
 import * as vscode from 'vscode';
-import { Commands, ContextKeys } from '../constants';
+import { Commands, ContextKeys, PROPOSAL_SCHEME } from '../constants';
 import { PendingProposal } from '../edits/pending';
 import type { ContentChange, Replacement } from '../edits/rebase';
 import type { InlineAttempt } from '../prompts/actions';
 import { Decorations, type DecorationModel, EMPTY_MODEL } from './decorations';
 import { writeAsWorkspaceEdit, type OffsetEdit } from './writer';
 
-export const PROPOSAL_SCHEME = 'qwen-proposal';
+export { PROPOSAL_SCHEME };
 /** true while the active editor's document has an inline proposal (Escape rejects it) */
 export const INLINE_PENDING_KEY = 'qwen.hasPendingInlineEdit';
 

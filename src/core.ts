@@ -1,0 +1,68 @@
+// Everything activation does not need: the client (with zod and its schemas), the chat, the editor
+// edits and ghost-text completions. esbuild bundles it as out/core.js, which extension.ts loads the
+// first time something here is used (a command, the chat view opening, a completion) and hands
+// over to. Modules extension.ts already bundles (log, keys, streams, constants…) are not bundled
+// here again: esbuild.mjs takes them from the loaded out/extension.js, so each has one state.
+import * as vscode from 'vscode';
+import { Commands } from './constants';
+import type { Log } from './log';
+import type { KeyStore } from './secrets';
+import { Services } from './services';
+import type { StreamTracker } from './streams';
+import { registerKeyCommands } from './commands/keys';
+import { registerModelCommand } from './commands/model';
+import { registerExplainCommand } from './commands/explain';
+import { registerEditFeatures } from './commands/edits';
+import { ChatController } from './chat/controller';
+import { ChatViewProvider } from './chat/viewProvider';
+import { ContextCollector } from './chat/context';
+import { ConversationStore } from './chat/store';
+import { registerCompletions, type CompletionsTestApi } from './completions';
+
+/** What extension.ts made at activation and the core shares. */
+export interface ShellParts {
+  context: vscode.ExtensionContext;
+  log: Log;
+  keys: KeyStore;
+  streams: StreamTracker;
+}
+
+export interface Core {
+  services: Services;
+  chat: ChatController;
+  chatView: ChatViewProvider;
+  completions: CompletionsTestApi;
+}
+
+/**
+ * Builds the services and registers every command and provider of the core. The stand-ins
+ * extension.ts registered under the same ids are disposed just before this runs.
+ */
+export function startCore({ context, log, keys, streams }: ShellParts): Core {
+  const services = new Services(context, log, keys, streams);
+  const contextCollector = new ContextCollector();
+  const chat = new ChatController(services, new ConversationStore(context.workspaceState), contextCollector);
+  const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
+  const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
+
+  context.subscriptions.push(
+    ...registerKeyCommands(services),
+    registerModelCommand(services),
+    contextCollector,
+    chat,
+    chatView,
+    vscode.commands.registerCommand(Commands.openChat, async () => {
+      await chatView.reveal();
+      chatView.focusInput();
+    }),
+    vscode.commands.registerCommand(Commands.newChat, async () => {
+      chat.newChat();
+      await chatView.reveal();
+      chatView.focusInput();
+    }),
+    registerExplainCommand(chat, chatView),
+    ...registerEditFeatures(services),
+    ...completions.disposables,
+  );
+  return { services, chat, chatView, completions: completions.api };
+}
