@@ -9,6 +9,7 @@ import { PendingProposal } from '../edits/pending';
 import { type ContentChange, rebaseHunks, type Replacement } from '../edits/rebase';
 import { documentPrompt, ExcludedFileError, fixPrompt, generateTestsPrompt, refactorPrompt } from '../prompts/actions';
 import { testFilePathFor } from '../prompts/testFiles';
+import { planAppend } from '../edits/appendImports';
 import type { ChatMessage } from '../qwen/types';
 import type { Services } from '../services';
 import { runRequest } from '../editor/request';
@@ -245,8 +246,16 @@ class EditActions {
     let hunks: Replacement[];
     if (whole) hunks = additionsOnly(text, ex.code, eol);
     else {
-      const sep = text.length === 0 ? '' : text.endsWith('\n') ? eol : eol + eol;
-      hunks = [{ start: text.length, end: text.length, oldText: '', newText: sep + ex.code + (text.endsWith('\n') || text.length === 0 ? eol : '') }];
+      // The block's own imports join the file's (repeats dropped) instead of landing mid-file.
+      const plan = planAppend(text, ex.code, target.languageId);
+      const hoist = plan.imports.length > 0 && plan.importsAt < text.length;
+      const body = hoist ? plan.body : ex.code;
+      hunks = [];
+      if (hoist) hunks.push({ start: plan.importsAt, end: plan.importsAt, oldText: '', newText: plan.imports.map((l) => l.replace(/\r?\n/g, eol) + eol).join('') });
+      if (body.trim()) {
+        const sep = text.length === 0 ? '' : text.endsWith('\n') ? eol : eol + eol;
+        hunks.push({ start: text.length, end: text.length, oldText: '', newText: sep + body + (text.endsWith('\n') || text.length === 0 ? eol : '') });
+      }
     }
     await this.showPending(s, hunks, changes);
   }

@@ -508,6 +508,32 @@ describe('editor edits (diff mode)', function () {
     assert.equal(doc.getText(), MATH, 'the source is untouched');
   });
 
+  it('Generate Tests appends to a large test file, its imports joining the file\'s without repeats', async () => {
+    const ed = await openFile(MATH);
+    const doc = ed.document;
+    const name = doc.uri.path.split('/').pop()!;
+    const testUri = vscode.Uri.joinPath(doc.uri, '..', `test_${name}`);
+    // too large to send whole, so the model is asked only for code to append
+    let cases = '';
+    for (let i = 0; i < 500; i++) cases += `\n\ndef test_add_${i}():\n    assert add(${i}, 1) == ${i + 1}\n`;
+    const existing = `import pytest\nfrom case import add\n${cases}`;
+    await vscode.workspace.fs.writeFile(testUri, new TextEncoder().encode(existing));
+    ed.selection = new vscode.Selection(4, 0, 8, 30);
+    reply(fence('import pytest\nfrom case import add, mean\n\n\ndef test_mean():\n    assert mean([2, 4]) == 3'));
+    await vscode.commands.executeCommand('qwen.generateTests');
+    const testDoc = await vscode.workspace.openTextDocument(testUri);
+    await waitPending(testDoc);
+    const user = (server.lastRequest()!.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
+    assert.match(user, /only the code to append/, 'append mode');
+    assert.equal(testDoc.getText(), existing, 'untouched before Accept');
+    await vscode.commands.executeCommand('qwen.acceptEdit', testDoc.uri.toString());
+    assert.equal(
+      testDoc.getText(),
+      `import pytest\nfrom case import add\nfrom case import mean\n${cases}\ndef test_mean():\n    assert mean([2, 4]) == 3\n`,
+      'pytest and add not imported twice; mean imported with the others; the test at the end',
+    );
+  });
+
   it('the chat\'s Copy and Insert buttons', async () => {
     const ed = await openFile(MATH);
     const doc = ed.document;
