@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: build the extension and open it in a real VS Code.
 //  - With VS Code's `code` on PATH: `code --extensionDevelopmentPath=<repo> [folder]` (a new window
-//    running this build; reload it after `npm run watch` rebuilds).
+//    running this build; reload it after `npm run watch` rebuilds). With --fake: a window with its
+//    own profile (~/.cache/qwen-coder-test/start-desktop-profile) pointed at the fake server.
 //  - Otherwise: installs the test VS Code (code-server, ~3 minutes the first time), packages the
 //    extension, installs the .vsix into a profile kept in the cache, serves VS Code on 127.0.0.1
 //    and prints the address to open in a browser. Runs until Ctrl+C.
@@ -68,13 +69,37 @@ function startFake() {
 
 async function main() {
   const useCode = onPath('code') && !flag('server');
-  if (useCode && !flag('fake')) {
+  if (useCode) {
     step(process.execPath, [join(repo, 'esbuild.mjs')], 'build');
     const folder = option('folder');
     const args = [`--extensionDevelopmentPath=${repo}`, ...(folder ? [resolve(folder)] : [])];
-    console.log(`> code ${args.join(' ')}`);
-    const r = spawnSync('code', args, { stdio: 'inherit' });
-    process.exit(r.status ?? 1);
+    if (!flag('fake')) {
+      console.log(`> code ${args.join(' ')}`);
+      const r = spawnSync('code', args, { stdio: 'inherit' });
+      process.exit(r.status ?? 1);
+    }
+    // With the fake server: a separate profile, so its settings (provider custom, the server's
+    // address) never touch yours; the server runs until Ctrl+C.
+    const { cacheRoot } = await import('../test/vscode/install.mjs');
+    const userData = join(cacheRoot(), 'start-desktop-profile');
+    const fake = await startFake();
+    const settingsDir = join(userData, 'User');
+    mkdirSync(settingsDir, { recursive: true });
+    let settings = {};
+    try { settings = JSON.parse(readFileSync(join(settingsDir, 'settings.json'), 'utf8')); } catch { /* first run */ }
+    writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ ...settings, 'qwen.provider': 'custom', 'qwen.baseUrl': fake.url }, null, 2));
+    const withProfile = [`--user-data-dir=${userData}`, '--new-window', ...args];
+    console.log(`> fake Qwen server at ${fake.url}\n> code ${withProfile.join(' ')}`);
+    const r = spawnSync('code', withProfile, { stdio: 'inherit' });
+    if (r.status !== 0) {
+      fake.child.kill('SIGTERM');
+      process.exit(r.status ?? 1);
+    }
+    console.log('\nThe fake Qwen server keeps answering that window until Ctrl+C.');
+    const stop = () => { fake.child.kill('SIGTERM'); process.exit(0); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return;
   }
 
   const { ensureCodeServer, cacheRoot } = await import('../test/vscode/install.mjs');
