@@ -3,6 +3,7 @@
 // cut at random offsets (seeded, so a failure can be replayed).
 import * as assert from 'node:assert/strict';
 import { ChatStreamDecoder, QwenError, type StreamEvent } from '../../../src/qwen';
+import { Utf8Stream } from '../../../src/qwen/stream';
 import type { ErrorContext } from '../../../src/qwen/errors';
 import { isPlainChunk } from '../../../src/qwen/chunkCheck';
 import { ChunkSchema } from '../../../src/qwen/schema';
@@ -12,6 +13,7 @@ const ctx: ErrorContext = { provider: 'dashscope-intl', providerLabel: 'Alibaba 
 
 interface Outcome {
   events: string;
+  chunks: number;
   error?: string;
   text: string;
 }
@@ -30,7 +32,7 @@ function decode(pieces: Uint8Array[]): Outcome {
     if (!(e instanceof QwenError)) throw e;
     error = `${e.kind}:${e.code ?? ''}`;
   }
-  return { events: JSON.stringify(events), error, text: d.result.text };
+  return { events: JSON.stringify(events), chunks: d.chunks, error, text: d.result.text };
 }
 
 function rng(seed: number): () => number {
@@ -149,5 +151,54 @@ describe('qwen chunk check: the shape test never accepts what zod would refuse',
       }
     }
     assert.ok(accepted > 100 && accepted < checked, `${accepted} of ${checked} took the fast path`);
+  });
+});
+
+describe('qwen stream UTF-8: any split decodes as a streaming TextDecoder would', () => {
+  // Valid text of every width, then the malformed sequences a broken proxy could hand us: a lone
+  // continuation byte, a cut 3-byte and 4-byte character, overlong and surrogate encodings, bytes
+  // that never start a character, and a lead byte with nothing after it at the very end.
+  const valid = Buffer.from('a\u00e9\u4e2d\ud83d\ude00 z', 'utf8');
+  const bad = Buffer.from([0x80, 0x41, 0xe4, 0xb8, 0x42, 0xf0, 0x9f, 0x98, 0x43, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf8, 0xff, 0x44, 0xe4]);
+  const samples: [string, Buffer][] = [
+    ['valid', valid],
+    ['malformed', Buffer.concat([valid, bad])],
+    ['BOM first', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), valid, Buffer.from([0xef, 0xbb, 0xbf])])],
+  ];
+
+  const viaUtf8Stream = (pieces: Uint8Array[]) => {
+    const u = new Utf8Stream();
+    return pieces.map((p) => u.write(p)).join('') + u.end();
+  };
+  const viaTextDecoder = (pieces: Uint8Array[]) => {
+    const d = new TextDecoder('utf-8');
+    return pieces.map((p) => d.decode(p, { stream: true })).join('') + d.decode();
+  };
+
+  for (const [name, bytes] of samples) {
+    it(`${name}: every cut into two and three pieces, and byte by byte`, () => {
+      const whole = new TextDecoder('utf-8').decode(bytes);
+      assert.equal(viaUtf8Stream([bytes]), whole);
+      for (let i = 0; i <= bytes.length; i++) {
+        for (let j = i; j <= bytes.length; j++) {
+          const pieces = [bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)];
+          if (viaUtf8Stream(pieces) !== whole) assert.fail(`differs when cut at ${i} and ${j}`);
+        }
+      }
+      const single = [...bytes].map((b) => new Uint8Array([b]));
+      assert.equal(viaUtf8Stream(single), viaTextDecoder(single));
+    });
+  }
+
+  it('a stream that starts with a BOM gives the same events, wherever the BOM is cut', () => {
+    const name = fixtureNames()[0]!;
+    const plain = new Uint8Array(Buffer.from(loadFixture(name), 'utf8'));
+    const reference = decode([plain]);
+    const withBom = new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]));
+    for (let i = 0; i <= 6; i++) {
+      const got = decode([withBom.subarray(0, i), withBom.subarray(i)]);
+      assert.equal(got.events, reference.events, `cut at ${i}`);
+      assert.equal(got.chunks, reference.chunks, `cut at ${i}: a chunk was lost`);
+    }
   });
 });
