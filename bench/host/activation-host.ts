@@ -4,13 +4,14 @@
 // user has it, and appends what that cost to $QWEN_BENCH_OUT: one JSON line per extension host.
 //
 // What is timed is what VS Code itself calls an extension's activation time (Running Extensions
-// shows codeLoadingTime + activateCallTime): loading the bundle (read, compile, run its top level)
+// shows codeLoadingTime + activateCallTime): loading the main bundle, out/extension.js (read, compile, run its top level)
 // and the call of its activate(). Both are synchronous, so nothing else the host does (other
 // extensions activating at startup) can land inside them; they are timed around the host's own
 // CommonJS loader call for the bundle, and around the activate it returns. The whole
 // `extension.activate()` (which also awaits the ExtensionContext's storage from the workbench,
-// while other extensions run) is recorded beside them.
-import { appendFileSync, writeFileSync } from 'node:fs';
+// while other extensions run) is recorded beside them, and so is the first use after it (loading
+// out/core.js and starting it), which is not activation.
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import Module from 'node:module';
 import { join } from 'node:path';
@@ -80,6 +81,7 @@ export async function activate(): Promise<void> {
   const wc = process.cpuUsage(c0);
   if (profiler) await profiler(join(process.env.QWEN_BENCH_PROFILE!, `activation-${process.pid}.cpuprofile`));
   if (!wasActive && !error && (!load || !call)) error = 'the bundle was not loaded through the CommonJS loader as expected: no load/activate split';
+  const firstUse = !wasActive && !error ? await timeFirstUse(ext.extensionPath, M, originalLoad) : undefined;
   const result = {
     pid: process.pid,
     node: process.version,
@@ -90,6 +92,8 @@ export async function activate(): Promise<void> {
     load,
     call,
     whole: { ms: wholeMs, processCpuMs: (wc.user + wc.system) / 1000 },
+    firstUse,
+    bundleBytes: Object.fromEntries(['extension.js', 'core.js'].map((f) => [f, fileSize(join(ext.extensionPath, 'out', f))])),
     error,
   };
   if (out) appendFileSync(out, JSON.stringify(result) + '\n');
@@ -97,6 +101,44 @@ export async function activate(): Promise<void> {
 }
 
 export function deactivate(): void {}
+
+const fileSize = (p: string): number | undefined => (existsSync(p) ? statSync(p).size : undefined);
+
+type Loader = (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;
+
+/**
+ * Not activation, recorded beside it: what the first use then costs, once. Activation loads only
+ * out/extension.js; the first command, chat view or completion loads out/core.js (the client,
+ * zod, chat, edits, completions) and calls its startCore(). Timed the same way, around the
+ * loader call and around startCore(); the first use here is a command that only reads state.
+ */
+async function timeFirstUse(extensionPath: string, M: { _load: Loader }, originalLoad: Loader): Promise<{ load?: Cost; call?: Cost } | undefined> {
+  const r: { load?: Cost; call?: Cost } = {};
+  M._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
+    const from = (parent as { filename?: string } | undefined)?.filename ?? '';
+    if (r.load || request !== './core.js' || !from.startsWith(extensionPath)) return originalLoad.call(this, request, parent, isMain);
+    const [exports, cost] = timed(() => originalLoad.call(this, request, parent, isMain));
+    r.load = cost;
+    const start = (exports as { startCore?: (...a: unknown[]) => unknown }).startCore;
+    if (typeof start !== 'function') return exports;
+    return {
+      ...(exports as object),
+      startCore: (...args: unknown[]) => {
+        const [v, c] = timed(() => start(...args));
+        r.call = c;
+        return v;
+      },
+    };
+  };
+  try {
+    await vscode.commands.executeCommand('qwen.internal.pendingEdits');
+  } catch {
+    return undefined;
+  } finally {
+    M._load = originalLoad;
+  }
+  return r.load ? r : undefined;
+}
 
 async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
