@@ -17,12 +17,17 @@
 // every process it started: code-server, Chromium…, sampled from /proc), because this machine is
 // often shared and wall time then says more about the neighbours than about the code.
 //
+// Benches that measure the package (PACKAGED: activation installs it, vsix weighs it) get one
+// package for the run, made once by `npm run package` on a copy of the tree (as each would make it
+// alone) and handed over as QWEN_BENCH_VSIX; packaging starts with the run, and a bench that needs
+// the package starts when it is ready. Its wall and CPU time are a row of the table.
+//
 // Usage: node bench/run.mjs [name-filter ...]   e.g. `node bench/run.mjs client` runs only client.bench.js
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
@@ -35,8 +40,9 @@ const SHARES = { activation: 22, client: 12, completion: 22, diff: 2, hoststall:
 const DEFAULT_SHARE = 10;
 // completion spends its 20 s typing at human speed, mostly idle, and its one time figure is CPU
 // time; activation's figure is the extension host thread's CPU time (while it mostly waits for a
-// workbench to load): neither needs the machine to itself, so they share it.
-const TOGETHER = [['activation', 'completion']];
+// workbench to load); vsix's figure is a file size: none needs the machine to itself, so they share it.
+const TOGETHER = [['activation', 'completion', 'vsix']];
+const PACKAGED = new Set(['activation', 'vsix']);
 const nameOf = (file) => file.replace(/\.bench\.js$/, '');
 const shareOf = (file) => SHARES[nameOf(file)] ?? DEFAULT_SHARE;
 
@@ -98,13 +104,19 @@ function meterTree(rootPid) {
   };
 }
 
-function runOne(file, budgetMs) {
+async function runOne(file, budgetMs) {
+  let env = {};
+  if (PACKAGED.has(nameOf(file))) {
+    const pkg = await packageOnce();
+    if (pkg.error) return { file, ms: 0, budgetMs, cpuS: 0, error: `no package: ${pkg.error}` };
+    env = { QWEN_BENCH_VSIX: pkg.vsix, QWEN_BENCH_VSIX_FILES: pkg.files ?? '' };
+  }
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--expose-gc', join(outDir, file)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, QWEN_BENCH_BUDGET_MS: String(Math.round(budgetMs)) },
+      env: { ...process.env, ...env, QWEN_BENCH_BUDGET_MS: String(Math.round(budgetMs)) },
     });
     const meter = meterTree(child.pid);
     let out = '';
@@ -139,7 +151,37 @@ function runOne(file, budgetMs) {
   });
 }
 
+/**
+ * One `npm run package` for the run (test/vscode/package-temp.mjs, in a child process so its CPU
+ * is metered like a bench's): resolves { vsix, files } or { error }. The copy it packaged in is
+ * removed when the run ends.
+ */
+let packaging;
+let packagingRow;
+const packageDirs = [];
+function packageOnce() {
+  packaging ??= new Promise((resolve) => {
+    const t0 = Date.now();
+    const script = `import(${JSON.stringify(pathToFileURL(join(root, 'test', 'vscode', 'package-temp.mjs')).href)}).then((m) => m.packageToTemp()).then((p) => console.log('PACKAGE ' + JSON.stringify({ vsix: p.vsix, dir: p.dir, files: p.output.match(/\\((\\d+) files?,/)?.[1] })))`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const meter = meterTree(child.pid);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('PACKAGE '));
+      const pkg = line ? JSON.parse(line.slice('PACKAGE '.length)) : { error: `exit ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}` };
+      if (pkg.dir) packageDirs.push(pkg.dir);
+      packagingRow = { file: 'npm run package (shared)', ms: Date.now() - t0, budgetMs: NaN, cpuS: meter.stop(), error: pkg.error };
+      console.log(`bench: packaged once for ${[...PACKAGED].join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s${pkg.error ? `: FAILED ${pkg.error}` : ''}`);
+      resolve(pkg);
+    });
+  });
+  return packaging;
+}
+
 const started = Date.now();
+if (files.some((f) => PACKAGED.has(nameOf(f)))) void packageOnce();
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
 const merged = { ...previous };
 const outcomes = [];
@@ -169,6 +211,8 @@ for (const group of groups) {
     }
   }
 }
+for (const d of packageDirs) rmSync(d, { recursive: true, force: true });
+if (packagingRow) outcomes.unshift(packagingRow);
 const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(resultsFile, JSON.stringify(sorted, null, 2) + '\n');
 
