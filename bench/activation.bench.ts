@@ -17,7 +17,9 @@
 //
 // Env: QWEN_BENCH_BUDGET_MS (set by bench/run.mjs; default 30000) no new window unless it should
 //      end within it (the first always runs); QWEN_BENCH_ACTIVATION_RUNS most windows (default 3);
-//      QWEN_BENCH_VSIX a package to use instead of packaging; QWEN_BENCH_PROFILE=dir writes a CPU
+//      QWEN_BENCH_VSIX a package to use instead of packaging, or QWEN_BENCH_VSIX_TICKET a file
+//      where bench/run.mjs will write {"vsix": path} (code-server and Chromium start meanwhile);
+//      QWEN_BENCH_PROFILE=dir writes a CPU
 //      profile of each activation there (diagnostics; the profiler slows what it watches).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -50,6 +52,18 @@ interface Harness {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The package bench/run.mjs is making for this run: it writes {vsix} or {error} to the ticket when done. */
+async function ticket(file: string): Promise<string> {
+  const end = Date.now() + 300_000;
+  while (!existsSync(file)) {
+    if (Date.now() > end) throw new Error('bench/run.mjs made no package within 300 s');
+    await sleep(100);
+  }
+  const t = JSON.parse(readFileSync(file, 'utf8')) as { vsix?: string; error?: string };
+  if (!t.vsix) throw new Error(`bench/run.mjs could not package: ${t.error}`);
+  return t.vsix;
+}
 const cpuOf = (s: Sample) => s.load!.cpuMs + s.call!.cpuMs;
 const wallOf = (s: Sample) => s.load!.ms + s.call!.ms;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
     // the package is installed with the CLI into the running server's extensions folder, which
     // every new extension host scans when it starts.
     const packaging = (async () => {
-      let vsix = process.env.QWEN_BENCH_VSIX;
+      let vsix = process.env.QWEN_BENCH_VSIX ?? (process.env.QWEN_BENCH_VSIX_TICKET ? await ticket(process.env.QWEN_BENCH_VSIX_TICKET) : undefined);
       if (!vsix) {
         const { packageToTemp } = await load<{ packageToTemp(): Promise<{ vsix: string; cleanup(): void }> }>('test/vscode/package-temp.mjs');
         const pkg = await packageToTemp();
@@ -113,12 +127,21 @@ async function main(): Promise<void> {
     // The smoke-test driver option is what makes the workbench honour a development-path payload.
     const starting = h.startCodeServer({ tools, scratch, smokeDriver: true, env: { QWEN_BENCH_OUT: out } }).then((s) => (cleanups.push(() => s.stop()), s));
     const browsing = h.launchBrowser(join(scratch, 'browser')).then((c) => (cleanups.push(() => c.close()), c));
-    const settled = await Promise.allSettled([packaging, starting, browsing]);
+    // Meanwhile the workbench loads once without the runner, so that the first sample's window does
+    // not also pay for the browser's and code-server's cold start (their caches: every sample is
+    // still a new extension host process, and VS Code keeps no compiled code for extensions).
+    const warming = Promise.all([starting, browsing]).then(async ([server, context]) => {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(h.workbenchUrl(server, { folder: ws }), { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+      mark('workbench loaded once (warm-up, no sample)');
+      return page;
+    });
+    const settled = await Promise.allSettled([packaging, starting, browsing, warming]);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    const [server, context] = [await starting, await browsing];
+    const [server, page] = [await starting, await warming];
     mark('packaged and installed, code-server and browser started');
-    const page = context.pages()[0] ?? (await context.newPage());
     const url = h.workbenchUrl(server, { folder: ws, payload: [['extensionDevelopmentPath', h.remoteUri(server, runner)]] });
 
     const lines = () => readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample);
@@ -160,7 +183,7 @@ async function main(): Promise<void> {
     'activation.ms': {
       value: Math.round(median(samples.map(cpuOf)) * 10) / 10,
       unit: 'ms',
-      note: `CPU time of ${perThread ? 'the extension host thread (process.threadCpuUsage)' : 'the extension host process'} for what VS Code counts as activation (codeLoadingTime + activateCallTime): loading Qwen Coder's main bundle (out/extension.js), installed from the packaged .vsix, and calling its activate(), in a fresh extension host of code-server 4.139.1 / VS Code ${samples[0]!.version} (Node ${samples[0]!.node}), before onStartupFinished; median (lower middle) of ${samples.length} host${samples.length === 1 ? '' : 's'}: ${list(cpuOf)} ms (load ${list((s) => s.load!.cpuMs)}, call ${list((s) => s.call!.cpuMs)}). Wall time of the same: ${list(wallOf)} ms, and of the whole extension.activate() (also awaiting the context's storage while other extensions start): ${list((s) => s.whole.ms)} ms, on this shared 2-core machine (load ${loadAvg()}). ${windows} window${windows === 1 ? '' : 's'} of one code-server, each (re)load a new extension host process. Activation loads only out/extension.js (${kb('extension.js')}); the first command, chat view or completion then loads the rest once (out/core.js, ${kb('core.js')}: client, zod, chat, edits, completions), not counted here: ${firstUse}.`,
+      note: `CPU time of ${perThread ? 'the extension host thread (process.threadCpuUsage)' : 'the extension host process'} for what VS Code counts as activation (codeLoadingTime + activateCallTime): loading Qwen Coder's main bundle (out/extension.js), installed from the packaged .vsix, and calling its activate(), in a fresh extension host of code-server 4.139.1 / VS Code ${samples[0]!.version} (Node ${samples[0]!.node}), before onStartupFinished; median (lower middle) of ${samples.length} host${samples.length === 1 ? '' : 's'}: ${list(cpuOf)} ms (load ${list((s) => s.load!.cpuMs)}, call ${list((s) => s.call!.cpuMs)}). Wall time of the same: ${list(wallOf)} ms, and of the whole extension.activate() (also awaiting the context's storage while other extensions start): ${list((s) => s.whole.ms)} ms, on this shared 2-core machine (load ${loadAvg()}). ${windows} window${windows === 1 ? '' : 's'} of one code-server, each (re)load a new extension host process, after one load of the workbench without the runner (warms the browser's and code-server's caches; not a sample). Activation loads only out/extension.js (${kb('extension.js')}); the first command, chat view or completion then loads the rest once (out/core.js, ${kb('core.js')}: client, zod, chat, edits, completions), not counted here: ${firstUse}.`,
     },
   })}`);
 }
