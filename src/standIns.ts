@@ -32,7 +32,8 @@ export function commandStandIns(ids: readonly string[], load: LoadCore): vscode.
 export function completionStandIns(load: LoadCore): vscode.Disposable[] {
   const status = new CompletionStatus();
   let registration: vscode.Disposable | undefined;
-  const sync = () => {
+  // The status item has just rendered itself: the first sync only registers.
+  const sync = (render = true) => {
     const on = readSettings().completionsEnabled;
     if (on && !registration) {
       registration = vscode.languages.registerInlineCompletionItemProvider(SELECTOR, {
@@ -43,15 +44,15 @@ export function completionStandIns(load: LoadCore): vscode.Disposable[] {
       registration.dispose();
       registration = undefined;
     }
-    status.render();
+    if (render) status.render();
   };
-  sync();
+  sync(false);
   return [
     status,
     { dispose: () => registration?.dispose() },
     vscode.commands.registerCommand(TOGGLE_COMPLETIONS, toggleCompletions),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qwen') && sync()),
-    vscode.workspace.onDidGrantWorkspaceTrust(sync),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sync()),
   ];
 }
 
