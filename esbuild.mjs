@@ -1,4 +1,5 @@
-// One build script for every bundle: the extension (Node, CJS), the chat webview (browser, IIFE),
+// One build script for every bundle: the extension (Node, CJS; out/extension.js for activation and
+// out/core.js for the first use, see buildExtension), the chat webview (browser, IIFE),
 // and the tests and benchmarks (Node, CJS, dependencies left to node_modules).
 // Usage: node esbuild.mjs [--production] [--watch] [--only=extension,webview,tests]
 import * as esbuild from 'esbuild';
