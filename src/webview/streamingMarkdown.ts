@@ -11,7 +11,7 @@
 // `append` only queues; `flush` does the work and is called at most once per animation frame.
 import { BlockSplitter } from './blockSplitter';
 import { openCodeBlock } from './codeBlock';
-import { renderMarkdown } from './markdown';
+import { renderMarkdown, renderMarkdownPair } from './markdown';
 
 export interface StreamingOptions {
   /** re-render the open block once it has grown by this fraction of what was last rendered */
@@ -58,6 +58,8 @@ export class StreamingMarkdown {
   private dirty = true;
   private rawSink: TextSink | null = null;
   private fenceSink: TextSink | null = null;
+  /** blocks closed by this flush, not yet rendered: rendered with the open block if it renders */
+  private closedText = '';
   private finished = false;
 
   constructor(options: StreamingOptions = {}) {
@@ -109,12 +111,16 @@ export class StreamingMarkdown {
     const rest = pos === 0 ? added : added.slice(pos);
     this.pushOpen(rest);
     if (cuts.length > 0) {
-      this.appendClosed(closed);
+      this.closedText = closed;
       this.resetOpen(cuts[cuts.length - 1]!, this.openText());
     } else {
       this.unshown += added;
     }
     this.showOpen();
+    if (this.closedText) {
+      this.appendClosed(renderMarkdown(this.closedText), this.closedText.length);
+      this.closedText = '';
+    }
     return true;
   }
 
@@ -125,7 +131,7 @@ export class StreamingMarkdown {
     this.finished = true;
     const text = this.takeOpenText();
     this.openEl.remove();
-    if (text) this.appendClosed(text);
+    if (text) this.appendClosed(renderMarkdown(text), text.length);
     this.unshown = '';
     this.rawSink = this.fenceSink = null;
   }
@@ -146,15 +152,15 @@ export class StreamingMarkdown {
     return this.openParts[0] ?? '';
   }
 
-  private appendClosed(text: string): void {
+  private appendClosed(nodes: DocumentFragment, length: number): void {
     if (!this.group || this.groupLength >= this.groupChars) {
       this.group = document.createElement('div');
       this.group.className = 'md-group';
       this.element.insertBefore(this.group, this.finished ? null : this.openEl);
       this.groupLength = 0;
     }
-    this.group.append(renderMarkdown(text));
-    this.groupLength += text.length;
+    this.group.append(nodes);
+    this.groupLength += length;
   }
 
   private resetOpen(blockStart: number, openText: string): void {
@@ -193,7 +199,14 @@ export class StreamingMarkdown {
     ) {
       this.framesSinceRender = 0;
       const text = this.openText();
-      this.openEl.replaceChildren(renderMarkdown(stableLength === text.length ? text : text.slice(0, stableLength), { highlight: false }));
+      const shown = stableLength === text.length ? text : text.slice(0, stableLength);
+      if (this.closedText) {
+        // The blocks this flush closed go through the sanitizer with it.
+        const [closed, open] = renderMarkdownPair(this.closedText, shown);
+        this.appendClosed(closed, this.closedText.length);
+        this.closedText = '';
+        this.openEl.replaceChildren(open);
+      } else this.openEl.replaceChildren(renderMarkdown(shown, { highlight: false }));
       this.renderedLength = stableLength;
       this.dirty = false;
       this.rawSink = null;

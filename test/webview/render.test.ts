@@ -83,6 +83,28 @@ describe('webview: streaming render (Chromium)', function () {
     assert.match((await view.text('.turn[data-turn-id="s3"] .markdown')) ?? '', /Done\.$/);
   });
 
+  it('renders a block that closes and the next one started in the same frame each as its own', async () => {
+    // One frame closes a paragraph and brings enough of the next for it to render at once: both
+    // go through one sanitizer pass, and must come out as two separate renders would.
+    await view.send({ type: 'turnStart', turn: streamingTurn('s8', 'pair') });
+    await view.sendAll([{ type: 'delta', turnId: 's8', text: 'First with **bold** and `code`.\n\n- a list item that is long enough\n- and' }]);
+    await view.frames();
+    const md = view.page.locator('.turn[data-turn-id="s8"] .markdown');
+    assert.equal(await md.locator('.md-group > p > strong').textContent(), 'bold');
+    assert.equal(await md.locator('.md-open > ul > li').first().textContent(), 'a list item that is long enough');
+    assert.equal(await md.locator('.md-group div:not([class])').count(), 0, 'no separator left behind');
+
+    // A raw tag the model left open may leak into what follows when parsed together; the closed
+    // block is then sanitized alone, so the open one is not made bold.
+    await view.send({ type: 'turnStart', turn: streamingTurn('s9', 'leak') });
+    await view.sendAll([{ type: 'delta', turnId: 's9', text: 'Loud <b>start\n\nThe next paragraph is long enough to render' }]);
+    await view.frames();
+    const md9 = view.page.locator('.turn[data-turn-id="s9"] .markdown');
+    assert.equal(await md9.locator('.md-group b').first().textContent(), 'start');
+    assert.equal(await md9.locator('.md-open b').count(), 0);
+    assert.match((await md9.locator('.md-open p').textContent()) ?? '', /^The next paragraph/);
+  });
+
   it('shows a long streaming code block line for line, exactly as the final one', async () => {
     const lines = Array.from({ length: 37 }, (_, i) => `${i % 5 ? '    ' : ''}line_${i} = "值 ${i}"  # ${'x'.repeat(i % 7)}`);
     const code = lines.join('\n') + '\n';
