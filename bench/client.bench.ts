@@ -10,13 +10,24 @@ import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import { VERSION as OPENAI_VERSION } from 'openai/version';
 import { ChatStreamDecoder, QwenClient, type StreamEvent } from '../src/qwen';
+import { createParser } from 'eventsource-parser';
 import { setChunkCheckMode } from '../src/qwen/chunkCheck';
+import { Utf8Stream } from '../src/qwen/stream';
 import { dataPayloads } from '../test/fake-qwen/sse';
 
 const CHUNKS = 20_000;
 const ROUNDS = 5;
 const MODEL = 'qwen3-coder-plus';
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const fullGc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+// A forced full GC lets V8 drop every map nothing points to any more, and with them the optimized
+// code of node:http, the client and the SDK that embedded them (--trace-deopt: "weak objects"): the
+// next stream then runs its first few thousand chunks unoptimized. Rounds are therefore measured
+// warm, without forced GCs between them (each pays for collecting its own garbage), and the cost
+// of a stream right after a full GC is measured on its own for the note.
+let collectBeforeEachRun = false;
+const gc = () => {
+  if (collectBeforeEachRun) fullGc();
+};
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,6 +66,30 @@ function fetchRaw(url: string, marker: string): Promise<string> {
       res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
       res.on('error', reject);
     });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** ms from the server's clock stamp to the first 'data' event of a bare node:http request carrying it. */
+function rawFirstData(url: string, agent: http.Agent, messages: { role: 'user'; content: string }[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ model: MODEL, stream: true, messages });
+    let at = 0;
+    let text = '';
+    const req = http.request(`${url}/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.on('data', (d: Buffer) => {
+        if (!at) at = performance.timeOrigin + performance.now();
+        text += d.toString('utf8');
+      });
+      res.on('end', () => {
+        const m = /"content":"(\d+\.\d+)"/.exec(text);
+        if (m) resolve(at - Number(m[1]));
+        else reject(new Error('no clock stamp in the first-event stream'));
+      });
+      res.on('error', reject);
+    });
+    req.setNoDelay(true);
     req.on('error', reject);
     req.end(body);
   });
@@ -136,16 +171,36 @@ async function main(): Promise<void> {
       return cpu;
     };
 
+    // UTF-8 and SSE framing alone: the same per-event bytes through Utf8Stream and eventsource-parser.
+    const runFramingOnly = (): number => {
+      gc();
+      const c0 = cpuMicros();
+      let n = 0;
+      const u = new Utf8Stream();
+      const p = createParser({ onEvent: (e) => void (n += e.data.length) });
+      for (const e of events) p.feed(u.write(e));
+      const cpu = cpuMicros() - c0;
+      if (n === 0) throw new Error('no events');
+      return cpu;
+    };
+
     // warm up every path's JIT, then interleave rounds so machine noise hits all three alike
-    await runClient();
-    await runSdk();
-    runFloor();
+    fullGc();
+    for (let i = 0; i < 2; i++) {
+      await runClient();
+      await runSdk();
+      runFloor();
+      await runHttpOnly();
+      runDecoderOnly();
+      runFramingOnly();
+    }
     const ours: number[] = [];
     const sdk: number[] = [];
     const floor: number[] = [];
     const zodAll: number[] = [];
     const httpOnly: number[] = [];
     const decoderOnly: number[] = [];
+    const framingOnly: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       ours.push(await runClient());
       sdk.push(await runSdk());
@@ -153,8 +208,15 @@ async function main(): Promise<void> {
       if (i % 2 === 0) {
         httpOnly.push(await runHttpOnly());
         decoderOnly.push(runDecoderOnly());
+        framingOnly.push(runFramingOnly());
       }
     }
+    // The same client stream right after a forced full GC (see fullGc above).
+    const cold: number[] = [];
+    collectBeforeEachRun = true;
+    for (let i = 0; i < 2; i++) cold.push(await runClient());
+    collectBeforeEachRun = false;
+    for (let i = 0; i < 2; i++) await runClient();
     // For the record: the same client with zod on every chunk instead of the shape test first.
     setChunkCheckMode('zod');
     for (let i = 0; i < 3; i++) zodAll.push(await runClient());
@@ -167,9 +229,13 @@ async function main(): Promise<void> {
     const zodUs = per(zodAll);
     const httpUs = per(httpOnly);
     const decoderUs = per(decoderOnly);
+    const framingUs = per(framingOnly);
+    const coldUs = per(cold);
 
     // first event: the server stamps its clock into the first text chunk just before writing it
     const firsts: number[] = [];
+    const rawFirsts: number[] = [];
+    const rawAgent = new http.Agent({ keepAlive: true });
     for (let i = 0; i < 18; i++) {
       let at = 0;
       let stamp = 0;
@@ -185,12 +251,17 @@ async function main(): Promise<void> {
         },
       );
       if (i >= 3) firsts.push(at - stamp);
+      // The same request through bare node:http (kept-alive socket, no client): its first 'data' event.
+      const raw = await rawFirstData(url, rawAgent, message('[[scenario:first-event?wait=15]]'));
+      if (i >= 3) rawFirsts.push(raw);
     }
+    rawAgent.destroy();
     const firstMs = median(firsts);
+    const rawFirstMs = median(rawFirsts);
 
     // heap growth on a 50 MB answer: sampled every 64 events, from a collected baseline
-    gc();
-    gc();
+    fullGc();
+    fullGc();
     const base = process.memoryUsage().heapUsed;
     let peak = base;
     let n = 0;
@@ -218,11 +289,15 @@ async function main(): Promise<void> {
         value: r(oursUs),
         unit: 'µs',
         note:
-          `CPU (process.cpuUsage, user+system) of the consuming process only (the fake server runs in a child process) per chunk, median of ${ROUNDS} rounds after a warm-up, ` +
+          `CPU (process.cpuUsage, user+system, all threads incl. the JIT's) of the consuming process only (the fake server runs in a child process) per chunk, median of ${ROUNDS} warm rounds (two warm-up rounds of every path first; no forced GC between rounds, so each round pays for collecting its own garbage), ` +
           `streaming a recorded-style DashScope stream of ${chunks} chunks (${(raw.length / 1e6).toFixed(1)} MB) over loopback through QwenClient.streamChat with an onEvent callback: ` +
-          `socket reads, TextDecoder, eventsource-parser, JSON.parse, schema check of every chunk, events, answer accumulation. ` +
-          `${(oursUs / sdkUs).toFixed(2)}x the openai SDK, ${(oursUs / floorUs).toFixed(2)}x the JSON.parse floor. Where it goes: node:http alone (data events read into nothing) ${httpUs.toFixed(2)} µs; ` +
-          `the client's decoder alone on the same bytes, one event per push, no network ${decoderUs.toFixed(2)} µs (TextDecoder + eventsource-parser + JSON.parse + check + events). ` +
+          `socket reads, UTF-8 decode, eventsource-parser, JSON.parse, shape check of every chunk, events, answer accumulation. The server writes one event per write, so the client gets one socket read per chunk, as from a live model. ` +
+          `${(oursUs / sdkUs).toFixed(2)}x the openai SDK, ${(oursUs / floorUs).toFixed(2)}x the JSON.parse floor. ` +
+          `Where it goes, each measured alone in the same run: node:http itself (a bare request whose data events read into nothing) ${httpUs.toFixed(2)} µs; ` +
+          `the client's decoder on the same bytes, one event per push, no network, hot loop ${decoderUs.toFixed(2)} µs, of which JSON.parse ${floorUs.toFixed(2)} and UTF-8 decode + eventsource-parser ${framingUs.toFixed(2)}, the rest (${Math.max(0, decoderUs - floorUs - framingUs).toFixed(2)}) shape check, events and accumulation; ` +
+          `the remainder (${(oursUs - httpUs - decoderUs).toFixed(2)}) is the client's per-chunk glue and the cost of doing each chunk's work once per socket read with cold caches rather than in a hot loop. ` +
+          `node:http plus JSON.parse alone are ${((httpUs + floorUs) / floorUs).toFixed(2)}x the floor, so 2x the floor leaves ${Math.max(0, 2 * floorUs - httpUs - floorUs).toFixed(2)} µs for everything else. ` +
+          `Right after a forced full GC (V8 drops the optimized code of node:http and the client that embedded maps that died, and re-optimizes during the stream) the same stream costs ${coldUs.toFixed(2)} µs per chunk (median of ${cold.length}). ` +
           `With zod on every chunk instead of the cheap shape test first (zod still checks every unusual chunk): ${zodUs.toFixed(2)} µs.`,
       },
       'openai_sdk.us_per_chunk': {
@@ -238,7 +313,9 @@ async function main(): Promise<void> {
       'client.first_event_ms': {
         value: r(firstMs),
         unit: 'ms',
-        note: `From the server writing the first text chunk (headers and chunk in one write; clock stamped in the chunk) to the client's first text event, across processes on one machine via performance.timeOrigin+now(); median of ${firsts.length} requests on a kept-alive connection.`,
+        note:
+          `From the server writing the first text chunk (headers and chunk in one write; clock stamped in the chunk) to the client's first text event, across processes on one machine via performance.timeOrigin+now(); median of ${firsts.length} requests on a kept-alive connection. ` +
+          `Of this, bare node:http (same request, kept-alive socket, no client) takes ${rawFirstMs.toFixed(3)} ms to its first 'data' event (median of ${rawFirsts.length}, interleaved): the kernel's loopback, waking this process and node's HTTP parsing; the client's own share is the rest.`,
       },
       'client.peak_heap_mb_50mb_answer': {
         value: r(growthMb, 1),
@@ -248,7 +325,7 @@ async function main(): Promise<void> {
           `The client keeps the whole answer (ChatResult.text, ${(answerChars / 1e6).toFixed(1)}M UTF-16 chars, stored as ropes of the parsed pieces) so growth ~ the answer itself; nothing quadratic.`,
       },
     };
-    console.log(`client ${oursUs.toFixed(2)} µs/chunk, openai SDK ${sdkUs.toFixed(2)}, JSON.parse floor ${floorUs.toFixed(2)}, zod-every-chunk ${zodUs.toFixed(2)}, node:http alone ${httpUs.toFixed(2)}, decoder alone ${decoderUs.toFixed(2)}; first event ${firstMs.toFixed(3)} ms; heap +${growthMb.toFixed(1)} MB for ${(answerBytes / 1048576).toFixed(1)} MB`);
+    console.log(`client ${oursUs.toFixed(2)} µs/chunk (after a full GC ${coldUs.toFixed(2)}), openai SDK ${sdkUs.toFixed(2)}, JSON.parse floor ${floorUs.toFixed(2)}, zod-every-chunk ${zodUs.toFixed(2)}, node:http alone ${httpUs.toFixed(2)}, decoder alone ${decoderUs.toFixed(2)} (framing ${framingUs.toFixed(2)}); first event ${firstMs.toFixed(3)} ms (bare node:http ${rawFirstMs.toFixed(3)}); heap +${growthMb.toFixed(1)} MB for ${(answerBytes / 1048576).toFixed(1)} MB`);
     console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
     client.dispose();
   } finally {
