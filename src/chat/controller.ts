@@ -274,10 +274,18 @@ export class ChatController implements vscode.Disposable {
 
     const controller = new AbortController();
     const tracked = this.services.streams.begin(vscode.l10n.t('chat'), controller.signal);
+    // The answer so far is kept as the batches the view was sent, not as the chunks: a few hundred
+    // strings rather than 100,000 small ones that would all survive to the old generation (and
+    // make each young-generation collection copy them). It is also exactly what the view has
+    // been shown, so a view reopened mid-stream (state(), then the next deltas) never repeats text.
     const answer: string[] = [turn.answer];
     const reasoning: string[] = [turn.reasoning];
     this.running = { turnId: turn.id, controller: tracked.controller, answer, reasoning };
-    const batcher = new DeltaBatcher((b) => this.post({ type: 'delta', turnId: turn.id, ...b }));
+    const batcher = new DeltaBatcher((b) => {
+      if (b.text) answer.push(b.text);
+      if (b.reasoning) reasoning.push(b.reasoning);
+      this.post({ type: 'delta', turnId: turn.id, ...b });
+    });
     let usage: Usage | undefined;
     try {
       const thinking = this.thinkingState(cc.model);
@@ -290,13 +298,9 @@ export class ChatController implements vscode.Disposable {
         {
           signal: tracked.controller.signal,
           onEvent: (e) => {
-            if (e.type === 'text') {
-              answer.push(e.text);
-              batcher.addText(e.text);
-            } else if (e.type === 'reasoning') {
-              reasoning.push(e.text);
-              batcher.addReasoning(e.text);
-            } else if (e.type === 'usage') usage = e.usage;
+            if (e.type === 'text') batcher.addText(e.text);
+            else if (e.type === 'reasoning') batcher.addReasoning(e.text);
+            else if (e.type === 'usage') usage = e.usage;
           },
         },
       );

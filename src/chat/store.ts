@@ -43,9 +43,13 @@ export class ConversationStore {
     index.unshift(summary);
     const dropped = index.slice(MAX_CONVERSATIONS);
     index = index.slice(0, MAX_CONVERSATIONS);
-    await this.memento.update(CONV_PREFIX + conv.id, conv);
-    for (const d of dropped) await this.memento.update(CONV_PREFIX + d.id, undefined);
-    await this.memento.update(INDEX_KEY, index);
+    // Together, not one after another: VS Code writes an extension's whole workspaceState (every
+    // stored conversation) for each write it flushes, and updates made in the same tick go out as one.
+    await Promise.all([
+      this.memento.update(CONV_PREFIX + conv.id, conv),
+      ...dropped.map((d) => this.memento.update(CONV_PREFIX + d.id, undefined)),
+      this.memento.update(INDEX_KEY, index),
+    ]);
   }
 
   async delete(id: string): Promise<void> {
