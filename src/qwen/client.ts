@@ -322,23 +322,25 @@ export class QwenClient {
       const onAbort = () => fail(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const headerTimer = setTimeout(
-        () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'first-byte', timeoutMs: a.headerTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })),
-        a.headerTimeoutMs,
-      );
+      // Runs until the first chunk of the body (not just the headers) has been delivered.
+      const headerTimer = setTimeout(() => {
+        fail(new QwenError({ kind: 'timeout', timeoutPhase: 'first-byte', timeoutMs: a.headerTimeoutMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) }));
+      }, a.headerTimeoutMs);
 
       // Once the response has started, a socket error means the stream was cut: `dropped`.
       httpReq.on('error', (err) => fail(markStale(classifySocketError(err, ctx, decoder.delivered, res ? 'dropped' : undefined), httpReq, !res)));
       httpReq.on('response', (response) => {
         res = response;
-        clearTimeout(headerTimer);
         if (settled) {
+          clearTimeout(headerTimer);
           response.destroy();
           return;
         }
         const status = response.statusCode ?? 0;
-        const type = String(response.headers['content-type'] ?? '');
-        if (status < 200 || status >= 300 || /html/i.test(type)) {
+        // rawHeaders, not headers: node builds the headers object on first use, ~20 µs on a cold wake-up.
+        const type = contentType(response.rawHeaders);
+        if (status < 200 || status >= 300 || type.includes('html')) {
+          clearTimeout(headerTimer);
           readBody(response, MAX_ERROR_BODY).then((text) => {
             const err = errorFromResponse(status, response.headers, text, ctx);
             fail(isToolsStreamRejection(status, err.serverMessage, req) ? new ModeRejection('non-stream') : err);
@@ -360,15 +362,23 @@ export class QwenClient {
             fail(e);
           }
         };
-        if (/json/i.test(type)) {
+        if (type.includes('json')) {
+          clearTimeout(headerTimer);
           readBody(response, MAX_JSON_BODY).then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
           return;
         }
 
+        // The first chunk usually arrives with the headers, in the same socket read: it is delivered
+        // before any timer bookkeeping (swapping the header timer for the idle watch costs tens of µs
+        // when the process has just woken up with cold caches); the swap follows it.
         const idleMs = this.cfg.idleTimeoutMs;
-        idle = new IdleWatch(idleMs, () =>
-          fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
-        );
+        const startIdleWatch = () => {
+          clearTimeout(headerTimer);
+          if (settled) return;
+          idle = new IdleWatch(idleMs, () =>
+            fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
+          );
+        };
         let first = true;
         let diverted = false;
         // When the process fell behind, the socket hands over megabytes in one go; parsing them all
@@ -385,7 +395,7 @@ export class QwenClient {
         };
         const onData = (buf: Buffer) => {
           if (settled || diverted) return;
-          idle!.touch();
+          idle?.touch();
           if ((unchecked += buf.length) >= YIELD_CHECK_BYTES) {
             unchecked = 0;
             if (sliceStart < 0) {
@@ -402,6 +412,7 @@ export class QwenClient {
             const c = firstNonSpace(buf);
             if (c === 0x3c /* < */ || c === 0x7b /* { */) {
               diverted = true;
+              startIdleWatch();
               const whole = readRest(response, buf, c === 0x3c ? MAX_ERROR_BODY : MAX_JSON_BODY);
               if (c === 0x3c) whole.then((text) => fail(errorFromResponse(status, { 'content-type': 'text/html' }, text, ctx)), (e) => fail(classifySocketError(e, ctx, false)));
               else whole.then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
@@ -414,6 +425,7 @@ export class QwenClient {
             fail(e);
             return;
           }
+          if (idle === undefined) startIdleWatch();
           if (decoder.done) succeed();
         };
         response.on('data', onData);
@@ -429,6 +441,10 @@ export class QwenClient {
         });
         response.on('error', (err) => fail(classifySocketError(err, ctx, decoder.delivered, 'dropped')));
         response.on('aborted', () => fail(new QwenError({ kind: 'dropped', retryable: true, actions: ['retry'], ...ctxFields(ctx) })));
+        // A stream that was never read holds its first bytes back for a tick (node's Readable buffers
+        // pushes until its first read). Reading once now lets the chunk that came with the headers go
+        // from the HTTP parser straight to the decoder, before node parses the rest of the socket read.
+        response.read(0);
       });
     });
   }
@@ -534,6 +550,15 @@ function classifySocketError(err: unknown, ctx: ErrorContext, delivered: boolean
     return new QwenError({ kind: 'dropped', retryable: !delivered, actions: ['retry'], code: typeof code === 'string' ? code : undefined, ...ctxFields(ctx), cause: err });
   }
   return errorFromNetwork(err, ctx);
+}
+
+/** The content-type header, lower-cased, from node's raw [name, value, ...] list. */
+function contentType(raw: string[]): string {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 12 && name.toLowerCase() === 'content-type') return raw[i + 1]!.toLowerCase();
+  }
+  return '';
 }
 
 function readBody(res: IncomingMessage, limit: number): Promise<string> {
