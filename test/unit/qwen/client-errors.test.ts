@@ -1,6 +1,7 @@
 // Every failure of QWEN-WIRE.md's error table, and the ugly ones around it, ends as one typed
 // QwenError with one sentence for the user (never the key) and the action that helps.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +115,29 @@ describe('qwen client: errors', () => {
     assert.equal(r.error!.timeoutPhase, 'first-byte');
     assert.equal(fake.server.requests.length, 2);
     assert.match(r.error!.message, /0\.1 seconds/);
+  });
+
+  it('headers but never a body: the first-byte timeout still ends it', async () => {
+    // The header timer now runs until the first body chunk has been delivered, not just the headers.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = new QwenClient({ provider: 'custom', baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: KEY, firstByteTimeoutMs: 150, idleTimeoutMs: 60_000, maxRetries: 0 });
+    try {
+      const t0 = Date.now();
+      const r = await run(client, ask('hello'));
+      assert.equal(r.error?.kind, 'timeout');
+      assert.equal(r.error!.timeoutPhase, 'first-byte');
+      assert.ok(Date.now() - t0 < 2000, 'ended by the 150 ms timer, not the 60 s one');
+      assert.equal(r.events.length, 0);
+    } finally {
+      client.dispose();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('connection refused', async () => {
