@@ -297,25 +297,26 @@ async function main(): Promise<void> {
           `the client's decoder on the same bytes, one event per push, no network, hot loop ${decoderUs.toFixed(2)} µs, of which JSON.parse ${floorUs.toFixed(2)} and UTF-8 decode + eventsource-parser ${framingUs.toFixed(2)}, the rest (${Math.max(0, decoderUs - floorUs - framingUs).toFixed(2)}) shape check, events and accumulation; ` +
           `the remainder (${(oursUs - httpUs - decoderUs).toFixed(2)}) is the client's per-chunk glue and the cost of doing each chunk's work once per socket read with cold caches rather than in a hot loop. ` +
           `node:http plus JSON.parse alone are ${((httpUs + floorUs) / floorUs).toFixed(2)}x the floor, so 2x the floor leaves ${Math.max(0, 2 * floorUs - httpUs - floorUs).toFixed(2)} µs for everything else. ` +
-          `Right after a forced full GC (V8 drops the optimized code of node:http and the client that embedded maps that died, and re-optimizes during the stream) the same stream costs ${coldUs.toFixed(2)} µs per chunk (median of ${cold.length}). ` +
+          `Right after a forced full GC (V8 throws away optimized code of node:http and the client that referred to objects the GC freed, --trace-deopt "weak objects", and re-optimizes during the stream) the same stream costs ${coldUs.toFixed(2)} µs per chunk (median of ${cold.length}). ` +
           `With zod on every chunk instead of the cheap shape test first (zod still checks every unusual chunk): ${zodUs.toFixed(2)} µs.`,
       },
       'openai_sdk.us_per_chunk': {
         value: r(sdkUs),
         unit: 'µs',
-        note: `openai ${OPENAI_VERSION} chat.completions.create({stream:true}) consumed with for await, appending delta.content; same stream, same process, same rounds (median of ${ROUNDS}).`,
+        note: `openai ${OPENAI_VERSION} chat.completions.create({stream:true}) consumed with for await, appending delta.content; same stream, same process, same warm rounds interleaved with the client's (median of ${ROUNDS}, no forced GC between rounds).`,
       },
       'json_parse.us_per_chunk': {
         value: r(floorUs),
         unit: 'µs',
-        note: `JSON.parse alone of the same ${chunks} data payloads (already extracted strings), median of ${ROUNDS} rounds.`,
+        note: `JSON.parse alone of the same ${chunks} data payloads (already extracted strings) in a hot loop, median of ${ROUNDS} warm rounds interleaved with the client's.`,
       },
       'client.first_event_ms': {
         value: r(firstMs),
         unit: 'ms',
         note:
           `From the server writing the first text chunk (headers and chunk in one write; clock stamped in the chunk) to the client's first text event, across processes on one machine via performance.timeOrigin+now(); median of ${firsts.length} requests on a kept-alive connection. ` +
-          `Of this, bare node:http (same request, kept-alive socket, no client) takes ${rawFirstMs.toFixed(3)} ms to its first 'data' event (median of ${rawFirsts.length}, interleaved): the kernel's loopback, waking this process and node's HTTP parsing; the client's own share is the rest.`,
+          `For comparison, bare node:http (same request, kept-alive socket, no client, interleaved) has its first 'data' event after ${rawFirstMs.toFixed(3)} ms (median of ${rawFirsts.length}): the kernel's loopback, waking this process and node's HTTP parsing, which node ends by holding the first body bytes back for a tick; ` +
+          `the client reads the response at once, so the chunk that came with the headers goes from the parser straight to the decoder, and decoding it (JSON, check, event) is its own share.`,
       },
       'client.peak_heap_mb_50mb_answer': {
         value: r(growthMb, 1),
