@@ -425,7 +425,12 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async persist(): Promise<void> {
-    if (this.conv.turns.length) await this.store.save(this.conv);
+    const conv = this.conv;
+    if (!conv.turns.length) return;
+    // Its own task: VS Code deep-copies the whole conversation (the answer may be megabytes) as
+    // it stores it, which must not add to whatever the stream's last burst is doing.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.store.save(conv);
   }
 
   private emptyConversation(): Conversation {
