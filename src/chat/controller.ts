@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { ContextChip, ErrorAction, HostToWebview, Thinking, TurnError, ViewState, WebviewToHost } from '../protocol/messages';
-import { estimateCost, getModelInfo, isQwenError, describeError, type QwenError } from '../qwen';
+import { errorText } from '../errorText';
+import { estimateCost, getModelInfo, isQwenError, type QwenError } from '../qwen';
 import type { ChatResult, Usage } from '../qwen/types';
 import { Commands, Settings } from '../constants';
 import { isUnavailable, type Services } from '../services';
@@ -352,7 +353,7 @@ export class ChatController implements vscode.Disposable {
       const qe = e as QwenError;
       const actions = [...new Set([qe.action, ...((qe as { actions?: string[] }).actions ?? [])].map((a) => (a ? ERROR_ACTIONS[a] : undefined)).filter((a): a is ErrorAction => !!a))];
       if (qe.retryable && !actions.includes('retry')) actions.push('retry');
-      return { message: qe.message || describeError(qe), actions: actions.slice(0, 4) };
+      return { message: errorText(qe), actions: actions.slice(0, 4) };
     }
     return { message: vscode.l10n.t('Something went wrong: {0}', this.services.log.scrub(String((e as Error)?.message ?? e))), actions: ['retry', 'showLog'] };
   }
