@@ -25,21 +25,35 @@ export function commandStandIns(ids: readonly string[], load: LoadCore): vscode.
   );
 }
 
+/** How long after activation a window with ghost text on loads the core it will need at the first keystroke. */
+const PRELOAD_AFTER_MS = 1500;
+
 /**
  * Ghost text: the on/off switch in the status bar (toggling needs no core), and while completions
- * are on, a provider whose first call loads the core and asks its engine.
+ * are on, a provider whose first call loads the core and asks its engine. With completions on, the
+ * core is needed at the first keystroke anyway, so it is loaded shortly after activation instead
+ * of making that keystroke wait for it.
  */
 export function completionStandIns(load: LoadCore): vscode.Disposable[] {
   const status = new CompletionStatus();
   let registration: vscode.Disposable | undefined;
+  let preload: ReturnType<typeof setTimeout> | undefined;
   // The status item has just rendered itself: the first sync only registers.
   const sync = (render = true) => {
     const on = readSettings().completionsEnabled;
     if (on && !registration) {
       registration = vscode.languages.registerInlineCompletionItemProvider(SELECTOR, {
-        provideInlineCompletionItems: (doc, pos, context, token) =>
-          load('a completion').completions.provider.provideInlineCompletionItems(doc, pos, context, token),
+        provideInlineCompletionItems: async (doc, pos, context, token) => {
+          const items = await load('a completion').completions.provider.provideInlineCompletionItems(doc, pos, context, token);
+          // Keys typed while the core loaded asked this stand-in, which is gone now; VS Code asks
+          // again only at the next key. Ask the real provider for where the cursor is now.
+          if (token.isCancellationRequested && vscode.window.activeTextEditor?.document === doc) {
+            void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          }
+          return items;
+        },
       });
+      preload ??= setTimeout(() => load('ghost text is on'), PRELOAD_AFTER_MS);
     } else if (!on && registration) {
       registration.dispose();
       registration = undefined;
@@ -49,7 +63,7 @@ export function completionStandIns(load: LoadCore): vscode.Disposable[] {
   sync(false);
   return [
     status,
-    { dispose: () => registration?.dispose() },
+    { dispose: () => (registration?.dispose(), clearTimeout(preload)) },
     vscode.commands.registerCommand(TOGGLE_COMPLETIONS, toggleCompletions),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qwen') && sync()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync()),
