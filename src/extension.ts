@@ -15,6 +15,7 @@ import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
 import { registerFixWithQwen } from './commands/fixWithQwen';
 import { commandStandIns, completionStandIns, proposalStandIn } from './standIns';
+import { closeStaleProposalTabs } from './staleProposals';
 
 /**
  * The commands that need the core: all of the palette's but Stop (the shell's own), and two
@@ -38,6 +39,8 @@ export interface QwenTestApi {
   activationMs: number;
   setSecretBackend(backend: SecretBackend): void;
   logLines(): string[];
+  /** what activation does with proposal tabs restored from the previous window */
+  closeStaleProposalTabs(): Promise<number>;
 }
 
 export function activate(context: vscode.ExtensionContext): QwenTestApi | undefined {
@@ -80,6 +83,11 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
   );
 
+  void closeStaleProposalTabs().then(
+    (n) => n && log.info(`Closed ${n} proposal tab(s) restored from the previous window (pending edits do not outlive it)`),
+    (e) => log.warn(`Could not close restored proposal tabs: ${String(e)}`),
+  );
+
   const activationMs = performance.now() - t0;
   log.info(`Qwen Coder activated in ${activationMs.toFixed(1)} ms (trusted workspace: ${vscode.workspace.isTrusted})`);
 
@@ -100,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     activationMs,
     setSecretBackend: (b) => keys.setBackend(b),
     logLines: () => log.recent(),
+    closeStaleProposalTabs,
   };
 }
 

@@ -582,6 +582,19 @@ describe('editor edits (diff mode)', function () {
     assert.equal(server.requests.length, 0);
   });
 
+  it('a proposal tab restored from the previous window is closed at activation, not left showing nothing', async () => {
+    const api = await activateQwen();
+    const ed = await openFile(MATH);
+    // what VS Code restores after a reload: the diff of a proposal whose session died with the old window
+    const stale = vscode.Uri.from({ scheme: 'qwen-proposal', path: ed.document.uri.path, query: 'session=from-the-last-window' });
+    await vscode.commands.executeCommand('vscode.diff', ed.document.uri, stale, 'Qwen: Refactor (restored)');
+    const isStale = (t: vscode.Tab) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === stale.toString();
+    await waitFor('the restored diff tab', () => vscode.window.tabGroups.all.some((g) => g.tabs.some(isStale)));
+    assert.equal(await api.closeStaleProposalTabs(), 1);
+    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some(isStale)), 'the tab is gone');
+    assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === ed.document.uri.toString())), 'the file\'s own tab stays');
+  });
+
   it('its keybindings do not clash with VS Code\'s own (Ctrl+I stays inline chat\'s)', async () => {
     await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
     const text = await waitFor('the default keybindings', () => {
