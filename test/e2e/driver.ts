@@ -141,7 +141,9 @@ export class Workbench {
   async close(): Promise<void> {
     await this.context.close().catch(() => {});
     await this.server.stop();
-    rmSync(this.scratch, { recursive: true, force: true });
+    // QWEN_E2E_KEEP=1 keeps the profile (logs: user-data/logs/*/exthost*/output_logging_*/*Qwen.log)
+    if (process.env.QWEN_E2E_KEEP) console.log(`[e2e] kept ${this.scratch}`);
+    else rmSync(this.scratch, { recursive: true, force: true });
     if (this.ownFolder) rmSync(this.folder, { recursive: true, force: true });
   }
 
