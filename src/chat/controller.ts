@@ -34,6 +34,8 @@ export class ChatController implements vscode.Disposable {
   private running: { turnId: string; controller: AbortController; answer: string[]; reasoning: string[] } | undefined;
   /** undefined = the model's own default */
   private thinking: { enabled?: boolean; budget: number | null } = { budget: null };
+  private serverModels?: { baseUrl: string; ids: string[]; at: number };
+  private fetchingModelsFor?: string;
   private post: Post = () => undefined;
 
   constructor(
@@ -64,8 +66,14 @@ export class ChatController implements vscode.Disposable {
   state(): ViewState {
     const settings = this.services.settings();
     const preset = this.services.preset(settings);
-    const model = this.services.modelFor(settings);
-    const models = [...new Set([model, ...preset.models].filter(Boolean))].map((id) => ({ id, label: id }));
+    let model = this.services.modelFor(settings);
+    let catalog = preset.models;
+    if (catalog.length === 0) {
+      // A custom server: its own models (GET /models); with no qwen.model the client uses its first.
+      catalog = this.serverModelsFor(settings.baseUrl);
+      model ||= catalog[0] ?? '';
+    }
+    const models = [...new Set([model, ...catalog].filter(Boolean))].map((id) => ({ id, label: id }));
     return {
       conversationId: this.conv.turns.length ? this.conv.id : null,
       conversations: this.store.list(),
@@ -77,6 +85,32 @@ export class ChatController implements vscode.Disposable {
       streaming: !!this.running,
       needsApiKey: false,
     };
+  }
+
+  /** The models a custom server lists, fetched once per address in the background (state is pushed again then). */
+  private serverModelsFor(baseUrl: string): string[] {
+    const known = this.serverModels?.baseUrl === baseUrl ? this.serverModels : undefined;
+    // a server that was down (empty list) is asked again after a while: it may have been started since
+    if (known && (known.ids.length || Date.now() - known.at < 30_000)) return known.ids;
+    if (this.fetchingModelsFor !== baseUrl) {
+      this.fetchingModelsFor = baseUrl;
+      void this.fetchServerModels(baseUrl);
+    }
+    return known?.ids ?? [];
+  }
+
+  private async fetchServerModels(baseUrl: string): Promise<void> {
+    let ids: string[] = [];
+    try {
+      const cc = await this.services.client({ interactive: false });
+      if (!isUnavailable(cc)) ids = (await cc.client.listModels({ signal: AbortSignal.timeout(5000) })).slice(0, 200);
+    } catch (e) {
+      this.services.log.debug(`the server's model list is unavailable: ${String((e as Error)?.message ?? e)}`);
+    }
+    if (this.fetchingModelsFor !== baseUrl) return; // the address changed meanwhile
+    this.fetchingModelsFor = undefined;
+    this.serverModels = { baseUrl, ids, at: Date.now() };
+    if (ids.length) this.pushState();
   }
 
   private thinkingState(model: string): Thinking {

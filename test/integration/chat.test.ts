@@ -126,6 +126,26 @@ describe('chat', () => {
     }
   });
 
+  it('lists a custom server\'s own models in the picker; with no qwen.model, the one the server will use', async () => {
+    const vllm = await startFakeQwen({ models: ['Qwen/Qwen2.5-Coder-7B-Instruct', 'Qwen/Qwen3-8B'] });
+    try {
+      await setUserSetting('qwen.baseUrl', vllm.url);
+      await setUserSetting('qwen.model', undefined);
+      api.chat.pushState();
+      const state = await waitFor('the server\'s models', () => {
+        const s = api.chat.state();
+        return s.models.some((m) => m.id === 'Qwen/Qwen3-8B') ? s : undefined;
+      });
+      assert.deepEqual(state.models.map((m) => m.id), ['Qwen/Qwen2.5-Coder-7B-Instruct', 'Qwen/Qwen3-8B']);
+      assert.equal(state.model, 'Qwen/Qwen2.5-Coder-7B-Instruct', 'the client\'s choice when none is set: the first');
+      assert.equal(vllm.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/models')).length, 1, 'asked once');
+    } finally {
+      await setUserSetting('qwen.baseUrl', server.url);
+      await setUserSetting('qwen.model', 'qwen3-coder-plus');
+      await vllm.close();
+    }
+  });
+
   it('keeps conversations in workspace storage', async () => {
     await selectMean();
     server.setScenario('explain-code');
