@@ -204,7 +204,10 @@ export async function startFakeQwen(opts: FakeQwenOptions = {}): Promise<FakeQwe
     const path = (req.url ?? '/').split('?')[0]!;
     const isChat = req.method === 'POST' && path.endsWith('/chat/completions');
     const isModels = req.method === 'GET' && path.endsWith('/models');
-    const chosen = isChat || queued ? pick(body) : { name: isModels ? 'models' : 'not-found', params: new URLSearchParams(), handler: undefined };
+    // A queued named scenario is a chat answer: the model list a client fetches meanwhile (the chat's
+    // picker does when its view opens) neither gets nor uses it up. Replies and handlers answer every path.
+    const forThis = queued !== undefined && !(isModels && typeof queued.spec === 'string');
+    const chosen = isChat || forThis ? pick(body) : { name: isModels ? 'models' : 'not-found', params: new URLSearchParams(), handler: undefined };
     const key = `${chosen.name}|${chosen.params.toString()}|${rawBody}`;
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
