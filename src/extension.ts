@@ -90,6 +90,10 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
 
   const activationMs = performance.now() - t0;
   log.info(`Qwen Coder activated in ${activationMs.toFixed(1)} ms (trusted workspace: ${vscode.workspace.isTrusted})`);
+  // With ghost text on, the first keystroke needs the core: load it now, so the real provider is
+  // registered before anyone types (a provider that appears while keys are typed is asked only at
+  // the next key).
+  if (readSettings().completionsEnabled) loadCore('ghost text is on');
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -25,14 +25,16 @@ export function commandStandIns(ids: readonly string[], load: LoadCore): vscode.
   );
 }
 
-/** How long after activation a window with ghost text on loads the core it will need at the first keystroke. */
-const PRELOAD_AFTER_MS = 1500;
+/** Turned on later in the session: the core loads right after (activation loads it when it is on from the start). */
+const PRELOAD_AFTER_MS = 0;
+/** After the core takes over: how long keys typed meanwhile may still arrive, and the pause that ends them. */
+const HANDOVER_WINDOW_MS = 3000;
+const HANDOVER_SETTLE_MS = 150;
 
 /**
  * Ghost text: the on/off switch in the status bar (toggling needs no core), and while completions
- * are on, a provider whose first call loads the core and asks its engine. With completions on, the
- * core is needed at the first keystroke anyway, so it is loaded shortly after activation instead
- * of making that keystroke wait for it.
+ * are on, a provider whose first call loads the core and asks its engine. Turning completions on
+ * loads the core at once (it is needed at the next keystroke anyway).
  */
 export function completionStandIns(load: LoadCore): vscode.Disposable[] {
   const status = new CompletionStatus();
@@ -43,15 +45,8 @@ export function completionStandIns(load: LoadCore): vscode.Disposable[] {
     const on = readSettings().completionsEnabled;
     if (on && !registration) {
       registration = vscode.languages.registerInlineCompletionItemProvider(SELECTOR, {
-        provideInlineCompletionItems: async (doc, pos, context, token) => {
-          const items = await load('a completion').completions.provider.provideInlineCompletionItems(doc, pos, context, token);
-          // Keys typed while the core loaded asked this stand-in, which is gone now; VS Code asks
-          // again only at the next key. Ask the real provider for where the cursor is now.
-          if (token.isCancellationRequested && vscode.window.activeTextEditor?.document === doc) {
-            void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-          }
-          return items;
-        },
+        provideInlineCompletionItems: (doc, pos, context, token) =>
+          load('a completion').completions.provider.provideInlineCompletionItems(doc, pos, context, token),
       });
       preload ??= setTimeout(() => load('ghost text is on'), PRELOAD_AFTER_MS);
     } else if (!on && registration) {
@@ -60,10 +55,35 @@ export function completionStandIns(load: LoadCore): vscode.Disposable[] {
     }
     if (render) status.render();
   };
+  /**
+   * The core is taking over. Keys typed while it loaded (the host is busy for a moment) asked this
+   * stand-in, which is going away, and VS Code asks again only at the next key. Their edits reach
+   * the host after the load: once they stop coming, ask the core's provider (registered by then)
+   * for where the cursor is now.
+   */
+  const handOver = () => {
+    const wasOn = registration !== undefined;
+    registration?.dispose();
+    registration = undefined;
+    clearTimeout(preload);
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!wasOn || !doc) return;
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const ask = () => {
+      if (vscode.window.activeTextEditor?.document !== doc) return;
+      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger').then(undefined, () => undefined);
+    };
+    const typed = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== doc || e.contentChanges.length === 0) return;
+      clearTimeout(settle);
+      settle = setTimeout(ask, HANDOVER_SETTLE_MS);
+    });
+    setTimeout(() => typed.dispose(), HANDOVER_WINDOW_MS);
+  };
   sync(false);
   return [
     status,
-    { dispose: () => (registration?.dispose(), clearTimeout(preload)) },
+    { dispose: handOver },
     vscode.commands.registerCommand(TOGGLE_COMPLETIONS, toggleCompletions),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qwen') && sync()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sync()),
