@@ -277,6 +277,8 @@ describe('webview: chat view (Chromium)', function () {
     assert.equal(await page().evaluate(() => document.activeElement?.textContent), 'Send anyway');
     await page().keyboard.press('Enter');
     await view.send({ type: 'confirmLargeContext', requestId: 'r2', tokens: 90_000, costUsd: null });
+    // Escape once the second question is on screen with its button focused, as a person would press it
+    await page().waitForFunction(() => /90,000/.test(document.querySelector('[role="alertdialog"] .confirm-text')?.textContent ?? '') && document.activeElement?.textContent === 'Send anyway');
     await page().keyboard.press('Escape');
     assert.deepEqual(await view.posted(), [
       { type: 'confirmLargeContext', requestId: 'r1', confirmed: true },
