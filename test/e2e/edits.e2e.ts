@@ -9,40 +9,9 @@ import { join } from 'node:path';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
 import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
 import { Workbench } from './driver';
+import { MATH, MEAN_GUARDED, GUARDED, MEAN_RAISES, RAISES } from '../shared/mathPy';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const MATH = [
-  'def add(a, b):',
-  '    return a + b',
-  '',
-  '',
-  'def mean(values):',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-  '',
-].join('\n');
-
-const MEAN_GUARDED = [
-  'def mean(values):',
-  '    if not values:',
-  '        return 0',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-].join('\n');
-const GUARDED = MATH.replace('    total = 0\n', '    if not values:\n        return 0\n    total = 0\n');
-
-const MEAN_RAISES = [
-  'def mean(values):',
-  '    if not values:',
-  '        raise ValueError("mean of an empty list")',
-  '    return sum(values) / len(values)',
-].join('\n');
-const RAISES = MATH.replace(/def mean[\s\S]*$/, MEAN_RAISES + '\n');
 
 const fence = (code: string) => `Here it is:\n\n\`\`\`python\n${code}\n\`\`\`\n`;
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
 import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
 import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
+import { MATH, MEAN_GUARDED, GUARD, GUARDED } from '../shared/mathPy';
 
 interface HunkInfo {
   id: number;
@@ -35,31 +36,6 @@ const waitPending = (doc: vscode.TextDocument, timeoutMs = 10_000) =>
   }, timeoutMs);
 
 // Python: no language server starts for it, which keeps the suite light.
-const MATH = [
-  'def add(a, b):',
-  '    return a + b',
-  '',
-  '',
-  'def mean(values):',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-  '',
-].join('\n');
-
-const MEAN_GUARDED = [
-  'def mean(values):',
-  '    if not values:',
-  '        return 0',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-].join('\n');
-
-const GUARD = '    if not values:\n        return 0\n';
-const GUARDED = MATH.replace('    total = 0\n', GUARD + '    total = 0\n');
 
 const fence = (code: string, lang = 'python') => `Here is the refactored code:\n\n\`\`\`${lang}\n${code}\n\`\`\`\n\nThe guard avoids dividing by zero.`;
 

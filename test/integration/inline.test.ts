@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
 import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
 import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
+import { MATH, MEAN_GUARDED, GUARDED, MEAN_RAISES, RAISES } from '../shared/mathPy';
 
 interface SessionInfo {
   uri: string;
@@ -23,38 +24,6 @@ const waitPending = (doc: vscode.TextDocument, timeoutMs = 15_000) =>
     const s = await sessionFor(doc);
     return s && s.phase === 'pending' ? s : undefined;
   }, timeoutMs);
-
-const MATH = [
-  'def add(a, b):',
-  '    return a + b',
-  '',
-  '',
-  'def mean(values):',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-  '',
-].join('\n');
-
-const MEAN_GUARDED = [
-  'def mean(values):',
-  '    if not values:',
-  '        return 0',
-  '    total = 0',
-  '    for v in values:',
-  '        total += v',
-  '    return total / len(values)',
-].join('\n');
-const GUARDED = MATH.replace('    total = 0\n', '    if not values:\n        return 0\n    total = 0\n');
-
-const MEAN_RAISES = [
-  'def mean(values):',
-  '    if not values:',
-  '        raise ValueError("mean of an empty list")',
-  '    return sum(values) / len(values)',
-].join('\n');
-const RAISES = MATH.replace(/def mean[\s\S]*$/, MEAN_RAISES + '\n');
 
 const fence = (code: string) => `\`\`\`python\n${code}\n\`\`\``;
 
