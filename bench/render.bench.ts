@@ -9,7 +9,7 @@
 //     one-shot path.
 // Frames are driven by the benchmark, not the clock: requestAnimationFrame is replaced by a queue
 // the page drains on demand, so the figures do not depend on this machine's speed or load.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { ChatPage, launchChromium } from '../test/webview/support/browser';
 import { chunk, generateAnswer, utf8Length } from '../test/webview/support/corpus';
@@ -107,6 +107,9 @@ class Meter {
   }
 
   async run<K extends keyof PageFns>(fn: K, ...args: Parameters<PageFns[K]>): Promise<number> {
+    // Every run starts from a collected heap, untimed: otherwise a run pays, at random, for
+    // collecting the DOM of the run before it (single runs swung 340-690 ms without this).
+    await this.cdp.send('HeapProfiler.collectGarbage');
     const before = await this.threadMs();
     await this.page.evaluate(([name, a]) => {
       const w = window as unknown as { __text: string; __messages: { turnId: string }[]; __runFrame: () => void; __benchState: Record<string, unknown> };
@@ -198,14 +201,34 @@ async function main(): Promise<void> {
     }
     const oneShot = median(oneShotRuns);
     const streamed = median(streamedRuns);
+    // RENDER_BENCH_PROFILE=prefix: CPU profiles of one more streamed and one-shot run, to see where the time goes.
+    const profilePrefix = process.env.RENDER_BENCH_PROFILE;
+    if (profilePrefix) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      for (const kind of ['streamed', 'oneShot'] as const) {
+        await meter.reset();
+        await cdp.send('Profiler.start');
+        if (kind === 'streamed') await meter.run('streamed', 'ps', Infinity);
+        else await meter.run('oneShot', 'po');
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(`${profilePrefix}.${kind}.cpuprofile`, JSON.stringify(profile));
+      }
+      await cdp.detach();
+    }
 
     // Linear in the length: the same, on the first quarter of the answer.
     const quarter = text.slice(0, text.lastIndexOf('\n\n', text.length / 4) + 2);
     const quarterChunks = chunk(quarter, CHUNK);
     await meter.stash(quarter, quarterChunks);
     await meter.prepare(chunksPerFrame);
-    await meter.reset();
-    const quarterStreamed = await meter.run('streamed', 'q', Infinity);
+    const quarterRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await meter.reset();
+      quarterRuns.push(await meter.run('streamed', `q${i}`, Infinity));
+    }
+    const quarterStreamed = median(quarterRuns);
     await meter.stash(text, chunks);
 
     await meter.prepare(1);
@@ -254,12 +277,12 @@ async function main(): Promise<void> {
         value: round(streamedRatio, 2),
         unit: 'ratio',
         note:
-          `Chromium ${browser.version()}, the real webview bundle and page (same CSP), main-thread CPU time (CDP ThreadTime). ` +
+          `Chromium ${browser.version()}, the real webview bundle and page (same CSP), main-thread CPU time (CDP ThreadTime), each run from a collected heap. ` +
           `${(bytes / 1024).toFixed(0)} KB markdown answer (prose, lists, tables, ${codeBlocks} code blocks, Chinese) in ${n} chunks of ${CHUNK} chars ` +
           `at ${TOKENS_PER_SECOND} chunks/s, coalesced into one delta message per 16.7 ms frame (${frames} frames, style and layout forced at each; ` +
           `paint not counted): ${streamed.toFixed(0)} ms (median of ${streamedRuns.length}) vs ${oneShot.toFixed(0)} ms for one render of the final text ` +
           `(median of ${oneShotRuns.length}). Linear: the first ${(utf8Length(quarter) / 1024).toFixed(0)} KB streamed alone took ${quarterStreamed.toFixed(0)} ms ` +
-          `(${(streamed / quarterStreamed).toFixed(2)}x less for ${(text.length / quarter.length).toFixed(2)}x less text). The view updates at most every 30 ms; ` +
+          `(median of ${quarterRuns.length}; ${(streamed / quarterStreamed).toFixed(2)}x less for ${(text.length / quarter.length).toFixed(2)}x less text). The view updates at most every 45 ms (every third frame at 60 Hz); ` +
           `a slow stream of one chunk per 16.7 ms frame costs ${usPerSlowFrame.toFixed(0)} us a frame.`,
       },
       'render.naive_over_oneshot': {

@@ -16,7 +16,7 @@ const FOLLOW_SLACK = 32;
  * Streamed text is put on screen at most every other frame at 60 Hz: reading cannot tell, and
  * each update costs the browser a style and layout pass of the block being written.
  */
-const MIN_RENDER_INTERVAL_MS = 30;
+const MIN_RENDER_INTERVAL_MS = 45;
 
 export class ChatApp {
   private state: ViewState | null = null;
