@@ -5,6 +5,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { checkChunk } from './chunkCheck';
 import { errorFromStream, QwenError, type ErrorContext } from './errors';
 import type { Chunk, WireMeta, WireUsage } from './schema';
+import { TextAccumulator } from './textAccumulator';
 import type { ChatResult, FinishReason, StreamEvent, ToolCall, Usage } from './types';
 
 /**
@@ -89,7 +90,9 @@ export function emptyResult(): ChatResult {
  * throw a QwenError when the stream says something is wrong. `done` turns true at `[DONE]`.
  */
 export class ChatStreamDecoder {
-  readonly result: ChatResult = emptyResult();
+  private readonly res: ChatResult = emptyResult();
+  private readonly text = new TextAccumulator();
+  private readonly reasoning = new TextAccumulator();
   /** `[DONE]` was seen */
   done = false;
   /** at least one event reached the caller: from here on nothing may be retried silently */
@@ -141,13 +144,20 @@ export class ChatStreamDecoder {
     this.raise();
     if (this.done) return;
     // Some OpenAI-compatible servers end cleanly after the finish chunk without `[DONE]`.
-    if (this.result.finishReason !== undefined) {
+    if (this.res.finishReason !== undefined) {
       this.complete();
       return;
     }
     // Bytes came but not one event could be read from them: this was never an SSE stream.
     if (this.chunks === 0 && this.bytes > 0 && !this.sawComment) throw new QwenError({ kind: 'invalid-response', code: 'not-sse', ...this.errorBase() });
     throw new QwenError({ kind: 'dropped', retryable: true, actions: ['retry'], ...this.errorBase() });
+  }
+
+  /** What arrived, as the call's result. */
+  get result(): ChatResult {
+    this.res.text = this.text.toString();
+    this.res.reasoning = this.reasoning.toString();
+    return this.res;
   }
 
   private errorBase() {
@@ -213,7 +223,7 @@ export class ChatStreamDecoder {
       this.fail(errorFromStream(err, chunk.id ?? undefined, this.ctx));
       return;
     }
-    const r = this.result;
+    const r = this.res;
     if (r.id === undefined && chunk.id) r.id = chunk.id;
     if (r.model === undefined && chunk.model) r.model = chunk.model;
 
@@ -226,14 +236,14 @@ export class ChatStreamDecoder {
         if (d) {
           const reasoning = d.reasoning_content ?? d.reasoning;
           if (reasoning) {
-            r.reasoning += reasoning;
+            this.reasoning.push(reasoning);
             this.emit({ type: 'reasoning', text: reasoning });
           }
           const content = d.content;
           if (content) {
             const text = typeof content === 'string' ? content : partsText(content);
             if (text) {
-              r.text += text;
+              this.text.push(text);
               this.emit({ type: 'text', text });
             }
           }
@@ -284,22 +294,22 @@ export class ChatStreamDecoder {
         if (fn.arguments) draft.arguments += fn.arguments;
       }
     }
-    this.result.toolCalls = this.drafts.map(toToolCall);
+    this.res.toolCalls = this.drafts.map(toToolCall);
   }
 
   private flushToolCalls(): void {
     if (this.toolCallsEmitted || this.drafts.length === 0) return;
     this.toolCallsEmitted = true;
     const sorted = [...this.drafts].sort((a, b) => a.index - b.index);
-    this.result.toolCalls = sorted.map(toToolCall);
-    for (let i = 0; i < sorted.length; i++) this.emit({ type: 'toolCall', index: sorted[i]!.index, call: this.result.toolCalls[i]! });
+    this.res.toolCalls = sorted.map(toToolCall);
+    for (let i = 0; i < sorted.length; i++) this.emit({ type: 'toolCall', index: sorted[i]!.index, call: this.res.toolCalls[i]! });
   }
 
   private finish(reason: FinishReason): void {
     if (this.finishEmitted) return;
     this.finishEmitted = true;
     this.flushToolCalls();
-    this.result.finishReason = reason;
+    this.res.finishReason = reason;
     this.emit({ type: 'finish', reason });
   }
 
@@ -310,10 +320,10 @@ export class ChatStreamDecoder {
 
   /** A copy of what has arrived, for QwenError.partial. */
   snapshot(): ChatResult {
-    const r = this.result;
+    const r = this.res;
     return {
-      text: r.text,
-      reasoning: r.reasoning,
+      text: this.text.toString(),
+      reasoning: this.reasoning.toString(),
       toolCalls: this.drafts.map(toToolCall),
       ...(r.usage ? { usage: r.usage } : {}),
       ...(r.finishReason !== undefined ? { finishReason: r.finishReason } : {}),
