@@ -17,6 +17,7 @@ import { ChatController } from './chat/controller';
 import { ChatViewProvider } from './chat/viewProvider';
 import { ContextCollector } from './chat/context';
 import { ConversationStore } from './chat/store';
+import { conversationFiles } from './chat/conversationFiles';
 import { registerCompletions, type CompletionsTestApi } from './completions';
 
 /** What extension.ts made at activation and the core shares. */
@@ -41,7 +42,7 @@ export interface Core {
 export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const services = new Services(context, log, keys, streams);
   const contextCollector = new ContextCollector();
-  const chat = new ChatController(services, new ConversationStore(context.workspaceState), contextCollector);
+  const chat = new ChatController(services, new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined), contextCollector);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
   const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
 

@@ -43,10 +43,23 @@ export class ChatController implements vscode.Disposable {
     private readonly store: ConversationStore,
     private readonly context: ContextCollector,
   ) {
-    const latest = store.list()[0];
-    this.conv = (latest && store.load(latest.id)) || this.emptyConversation();
+    this.conv = this.emptyConversation();
+    this.restored = this.restore();
+  }
+
+  /** Settles once the last conversation of this workspace is back (or there was none). */
+  readonly restored: Promise<void>;
+  /** the conversation was replaced (New Chat, opened or deleted one) before the restore finished */
+  private replaced = false;
+
+  private async restore(): Promise<void> {
+    const latest = this.store.list()[0];
+    const conv = latest ? await this.store.load(latest.id).catch(() => undefined) : undefined;
+    // Not if the user already moved on (New Chat, another conversation) while it loaded.
+    if (!conv || this.replaced || this.conv.turns.length) return;
     // A turn that was streaming when the window closed is shown as stopped, with what it had.
-    for (const t of this.conv.turns) if (t.status === 'streaming') t.status = 'stopped';
+    for (const t of conv.turns) if (t.status === 'streaming') t.status = 'stopped';
+    this.conv = conv;
   }
 
   attach(post: Post): void {
@@ -144,7 +157,8 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'openConversation': {
         if (this.running) this.stop();
-        const conv = this.store.load(m.id);
+        this.replaced = true;
+        const conv = await this.store.load(m.id);
         if (conv) {
           this.conv = conv;
           this.pushState();
@@ -152,6 +166,7 @@ export class ChatController implements vscode.Disposable {
         return;
       }
       case 'deleteConversation':
+        this.replaced = true;
         if (m.id === this.conv.id) {
           this.stop();
           this.conv = this.emptyConversation();
@@ -214,6 +229,7 @@ export class ChatController implements vscode.Disposable {
   // ------------------------------------------------------------------ turns
 
   newChat(): void {
+    this.replaced = true;
     this.stop();
     this.conv = this.emptyConversation();
     this.pushState();
@@ -225,6 +241,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Asks a question in the current conversation, with context text gathered by the caller. */
   async ask(question: string, context: { chips: ContextChip[]; text: string }): Promise<void> {
+    await this.restored;
     if (this.running) this.stop();
     const turn: StoredTurn = {
       id: randomUUID(),
@@ -242,6 +259,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async rerun(turnId: string, newQuestion: string | undefined, continuing: boolean): Promise<void> {
+    await this.restored;
     const idx = this.conv.turns.findIndex((t) => t.id === turnId);
     if (idx < 0) return;
     if (this.running) this.stop();

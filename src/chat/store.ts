@@ -17,22 +17,46 @@ export interface Conversation {
   turns: StoredTurn[];
 }
 
+/** Where conversation bodies live when the workspace has a storage folder (see conversationFiles.ts). */
+export interface ConversationFiles {
+  read(id: string): Promise<string | undefined>;
+  write(id: string, text: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
 const INDEX_KEY = 'qwen.chat.index';
 const CONV_PREFIX = 'qwen.chat.conversation.';
 const MAX_CONVERSATIONS = 200;
 
 /**
- * Conversations per workspace (CONTRACT.md), in workspaceState: an index of summaries plus one
- * entry per conversation, so listing never loads every answer.
+ * Conversations per workspace (CONTRACT.md): an index of summaries in workspaceState, and each
+ * conversation in a file of its own in the workspace's storage folder. VS Code stores an
+ * extension's workspaceState as one value and re-sends all of it on every write, so bodies kept
+ * there made each save cost as much as every stored answer together (milliseconds of extension
+ * host time per megabyte, after every answer). Without a storage folder (no folder open) bodies
+ * stay in workspaceState; bodies written there by earlier versions are still read, and move to a
+ * file the next time their conversation is saved.
  */
 export class ConversationStore {
-  constructor(private readonly memento: vscode.Memento) {}
+  /** the last write of each conversation, so writes of one conversation land in order */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly files?: ConversationFiles,
+  ) {}
 
   list(): ConversationSummary[] {
     return [...this.memento.get<ConversationSummary[]>(INDEX_KEY, [])].sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
-  load(id: string): Conversation | undefined {
+  async load(id: string): Promise<Conversation | undefined> {
+    if (this.files) {
+      await this.writes.get(id);
+      const text = await this.files.read(id).catch(() => undefined);
+      const conv = text === undefined ? undefined : parseConversation(text);
+      if (conv) return conv;
+    }
     return this.memento.get<Conversation>(CONV_PREFIX + id);
   }
 
@@ -43,18 +67,49 @@ export class ConversationStore {
     index.unshift(summary);
     const dropped = index.slice(MAX_CONVERSATIONS);
     index = index.slice(0, MAX_CONVERSATIONS);
-    // Together, not one after another: VS Code writes an extension's whole workspaceState (every
-    // stored conversation) for each write it flushes, and updates made in the same tick go out as one.
-    await Promise.all([
-      this.memento.update(CONV_PREFIX + conv.id, conv),
-      ...dropped.map((d) => this.memento.update(CONV_PREFIX + d.id, undefined)),
-      this.memento.update(INDEX_KEY, index),
-    ]);
+    const updates: Thenable<void>[] = [];
+    if (this.files) {
+      // Serialized now, so later changes to the conversation do not reach this write half-way.
+      updates.push(this.queue(conv.id, JSON.stringify(conv)));
+      if (this.memento.get(CONV_PREFIX + conv.id) !== undefined) updates.push(this.memento.update(CONV_PREFIX + conv.id, undefined));
+    } else updates.push(this.memento.update(CONV_PREFIX + conv.id, conv));
+    for (const d of dropped) updates.push(this.forget(d.id));
+    updates.push(this.memento.update(INDEX_KEY, index));
+    // Together, not one after another: updates made in the same tick go out as one write.
+    await Promise.all(updates);
   }
 
   async delete(id: string): Promise<void> {
-    await this.memento.update(CONV_PREFIX + id, undefined);
-    await this.memento.update(INDEX_KEY, this.list().filter((c) => c.id !== id));
+    await Promise.all([this.forget(id), this.memento.update(INDEX_KEY, this.list().filter((c) => c.id !== id))]);
+  }
+
+  private async forget(id: string): Promise<void> {
+    const legacy = this.memento.get(CONV_PREFIX + id) !== undefined ? this.memento.update(CONV_PREFIX + id, undefined) : undefined;
+    if (this.files) {
+      const files = this.files;
+      const previous = this.writes.get(id) ?? Promise.resolve();
+      const removal = previous.then(() => files.remove(id)).catch(() => undefined);
+      this.writes.set(id, removal);
+      await removal;
+    }
+    await legacy;
+  }
+
+  private queue(id: string, text: string): Promise<void> {
+    const files = this.files!;
+    const previous = this.writes.get(id) ?? Promise.resolve();
+    const write = previous.catch(() => undefined).then(() => files.write(id, text));
+    this.writes.set(id, write.catch(() => undefined));
+    return write;
+  }
+}
+
+function parseConversation(text: string): Conversation | undefined {
+  try {
+    const v = JSON.parse(text) as Conversation;
+    return v && typeof v.id === 'string' && Array.isArray(v.turns) ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -62,7 +62,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
       const m = parsed.message;
       if (m.type === 'ready') {
-        await this.context.refresh();
+        await Promise.all([this.context.refresh(), this.controller.restored]);
         this.ready = true;
         void view.webview.postMessage({ type: 'init', locale: uiLocale(), state: this.controller.state() } satisfies HostToWebview);
         this.readyWaiters.splice(0).forEach((r) => r());

@@ -151,10 +151,24 @@ describe('chat', () => {
     server.setScenario('explain-code');
     await vscode.commands.executeCommand('qwen.explainSelection');
     await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
-    const store = new ConversationStore(api.services.context.workspaceState);
-    const saved = await waitFor('saved', () => store.load(api.chat.conversationId));
+    const id = api.chat.conversationId;
+    // The conversation is a file of its own in the workspace's storage folder; workspaceState
+    // (which VS Code re-sends whole on every write) holds only the list.
+    const storage = api.services.context.storageUri;
+    assert.ok(storage, 'the test workspace has a storage folder');
+    const file = vscode.Uri.joinPath(storage, 'conversations', `${id}.json`);
+    const saved = await waitFor('the conversation file', async () => {
+      try {
+        const c = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as { id: string; turns: { answer: string }[] };
+        return c.turns[0]?.answer === lastTurn()!.answer ? c : undefined;
+      } catch {
+        return undefined;
+      }
+    });
     assert.equal(saved.turns.length, 1);
-    assert.equal(saved.turns[0]!.answer, lastTurn()!.answer);
-    assert.ok(store.list().some((c) => c.id === saved.id && c.title.length > 0));
+    const state = api.services.context.workspaceState;
+    assert.equal(state.get(`qwen.chat.conversation.${id}`), undefined, 'no conversation body in workspaceState');
+    const store = new ConversationStore(state);
+    assert.ok(store.list().some((c) => c.id === id && c.title.length > 0), 'listed');
   });
 });
