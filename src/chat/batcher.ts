@@ -13,7 +13,7 @@ export class DeltaBatcher {
 
   constructor(
     private readonly flushTo: (batch: DeltaBatch) => void,
-    private readonly intervalMs = 16,
+    private readonly intervalMs = 40,
   ) {}
 
   addText(t: string): void {
