@@ -1,13 +1,16 @@
 // Loaded inside the real extension host by bench/hoststall.bench.ts (extensionTestsPath of the
 // extension under development): streams a 100,000-chunk answer into the chat view and records the
 // largest event-loop stall of the extension host meanwhile.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 import type { QwenTestApi } from '../../src/extension';
 
 export async function run(): Promise<void> {
+  const pinned = pinTo(process.env.QWEN_BENCH_HOST_CPUS);
   const ext = vscode.extensions.getExtension<QwenTestApi | undefined>('qwen-coder.qwen-coder');
   const api = await ext!.activate();
   if (!api) throw new Error('the extension did not return its test API (not in test mode?)');
@@ -97,6 +100,8 @@ export async function run(): Promise<void> {
     idleMaxStallMs: idle.maxStallMs,
     idleMaxBusyStallMs: idle.maxBusyStallMs,
     idleStalls: idle.stalls,
+    pinned,
+    heapMb: Object.fromEntries(getHeapSpaceStatistics().map((h) => [h.space_name, [Math.round(h.space_used_size / 1e5) / 10, Math.round(h.space_size / 1e5) / 10]])),
     ...(profilePath ? { profileT0Us: t0Us } : {}),
   };
   writeFileSync(process.env.QWEN_BENCH_OUT!, JSON.stringify(result));
@@ -134,4 +139,15 @@ function threadCpuMs(): number {
   const p = process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage };
   const u = p.threadCpuUsage ? p.threadCpuUsage() : process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/** Moves every thread of this process to the given CPU list (taskset syntax); false when not asked or not possible. */
+function pinTo(cpus: string | undefined): boolean {
+  if (!cpus) return false;
+  try {
+    execFileSync('taskset', ['-a', '-c', '-p', cpus, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

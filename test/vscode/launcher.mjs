@@ -87,6 +87,9 @@ async function main() {
     'extensions.autoCheckUpdates': false,
     'chat.disableAIFeatures': true,
     'git.enabled': false,
+    // code-server's port finder runs `ps`-like commands from the extension host every few
+    // seconds (findCandidatePorts); desktop VS Code does not, and its work showed in host stalls
+    'remote.autoForwardPorts': false,
     // with trust on, open in restricted mode without the modal asking about it
     'security.workspace.trust.startupPrompt': 'never',
     'security.workspace.trust.emptyWindow': false,
