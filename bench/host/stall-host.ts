@@ -43,10 +43,11 @@ export async function run(): Promise<void> {
   // The stalls over 8 ms, [start ms, length ms, main-thread CPU ms during it], and the garbage collections over 2 ms: whether the
   // worst moments are the collector's or ours.
   const stalls: [number, number, number][] = [];
-  const gcs: [number, number, number][] = [];
+  const gcs: [number, number, number, number][] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (e.duration > 2) gcs.push([Math.round(e.startTime - t0), Math.round(e.duration * 10) / 10, (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0]);
+      const d = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail;
+      if (e.duration > 2) gcs.push([Math.round(e.startTime - t0), Math.round(e.duration * 10) / 10, d?.kind ?? 0, d?.flags ?? 0]);
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });

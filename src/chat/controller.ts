@@ -480,9 +480,10 @@ export class ChatController implements vscode.Disposable {
   private async persist(): Promise<void> {
     const conv = this.conv;
     if (!conv.turns.length) return;
-    // Its own task: VS Code deep-copies the whole conversation (the answer may be megabytes) as
-    // it stores it, which must not add to whatever the stream's last burst is doing.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Its own loop turn: serializing the conversation (the answer may be megabytes) must not add
+    // to what the stream's last burst and the turn's end are doing (an immediate would run in the
+    // same turn as the burst's resumed parsing).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await this.store.save(conv);
   }
 

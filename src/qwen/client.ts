@@ -393,6 +393,12 @@ export class QwenClient {
         const resume = () => {
           if (!settled) response.resume();
         };
+        // Two hops: an immediate queued now runs in this loop turn's check phase, right after the
+        // slice that paused; resuming there would start the next slice before the loop's timers
+        // ever ran (12 ms of parsing in one turn). The second hop lands after a timers phase.
+        const resumeNextTurn = () => {
+          setImmediate(() => setImmediate(resume));
+        };
         const onData = (buf: Buffer) => {
           if (settled || diverted) return;
           idle?.touch();
@@ -403,7 +409,7 @@ export class QwenClient {
               setImmediate(endSlice);
             } else if (performance.now() - sliceStart > YIELD_AFTER_MS) {
               response.pause();
-              setImmediate(resume);
+              resumeNextTurn();
             }
           }
           if (first) {
