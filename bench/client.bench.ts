@@ -323,7 +323,7 @@ async function main(): Promise<void> {
         unit: 'MB',
         note:
           `Peak heapUsed above a collected baseline while streaming a ${(answerBytes / 1048576).toFixed(1)} MB (UTF-8) answer in ${n} chunks (${(hugeMs / 1000).toFixed(1)} s), sampled every 64 events. ` +
-          `The client keeps the whole answer (ChatResult.text, ${(answerChars / 1e6).toFixed(1)}M UTF-16 chars, stored as ropes of the parsed pieces) so growth ~ the answer itself; nothing quadratic.`,
+          `The client keeps the whole answer (ChatResult.text, ${(answerChars / 1e6).toFixed(1)}M UTF-16 chars, kept as strings of 256 parsed pieces each) so growth ~ the answer itself; nothing quadratic.`,
       },
     };
     console.log(`client ${oursUs.toFixed(2)} µs/chunk (after a full GC ${coldUs.toFixed(2)}), openai SDK ${sdkUs.toFixed(2)}, JSON.parse floor ${floorUs.toFixed(2)}, zod-every-chunk ${zodUs.toFixed(2)}, node:http alone ${httpUs.toFixed(2)}, decoder alone ${decoderUs.toFixed(2)} (framing ${framingUs.toFixed(2)}); first event ${firstMs.toFixed(3)} ms (bare node:http ${rawFirstMs.toFixed(3)}); heap +${growthMb.toFixed(1)} MB for ${(answerBytes / 1048576).toFixed(1)} MB`);

@@ -16,13 +16,20 @@ export class TextAccumulator {
     }
   }
 
-  /** The whole text (flattened once, so calling it again is cheap). */
+  /**
+   * The whole text. Blocks are concatenated, not joined: V8 makes that a rope over the blocks,
+   * without copying them, so a 50 MB answer is not briefly held twice (blocks plus a flat copy).
+   */
   toString(): string {
     if (this.pending.length) {
       this.blocks.push(this.pending.join(''));
       this.pending = [];
     }
-    if (this.blocks.length > 1) this.blocks = [this.blocks.join('')];
+    if (this.blocks.length > 1) {
+      let text = '';
+      for (const b of this.blocks) text += b;
+      this.blocks = [text];
+    }
     return this.blocks[0] ?? '';
   }
 }
