@@ -2,13 +2,13 @@
 // while a 100,000-chunk answer streams into the open chat view. The fake server runs in this
 // process, so its work is not counted against the extension host.
 //
-// On a machine with more than one core, this process (the fake server) and everything it starts
-// (code-server, Chromium and its renderer, which at nice -8 for some of its processes wins every
-// contest for a core) are kept to the last core, and the extension host may use them all: as on any
-// desktop with a few cores, where the host is not waiting for a core the browser holds. On this
+// On a machine with more than one core, once the workbench is up, this process (the fake server)
+// and everything it started (code-server, Chromium and its renderer, which at nice -8 for some of
+// its processes wins every contest for a core) are kept to the last core, and the extension host
+// may use them all: as on any desktop with a few cores, where the host is not waiting for a core
+// the browser holds. On this
 // 2-core machine, without that, the host's idle floor alone is 16-33 ms of waiting for a core
 // (stalls with 2-5 ms of its own CPU in them). QWEN_BENCH_PIN=0 measures unpinned.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ const load = <T>(rel: string): Promise<T> => import(pathToFileURL(join(repo, rel
 
 async function main(): Promise<void> {
   const cores = availableParallelism();
-  const pin = process.env.QWEN_BENCH_PIN !== '0' && cores > 1 && pinTo(String(cores - 1));
+  const pin = process.env.QWEN_BENCH_PIN !== '0' && cores > 1;
   const { isInstalled } = await load<{ isInstalled(): boolean }>('test/vscode/install.mjs');
   if (!isInstalled()) {
     console.log('BENCH_SKIP the test VS Code is not installed (node test/vscode/install.mjs)');
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       extensionTestsPath: host,
       launchArgs: [ws],
       reuseMachineInstall: true,
-      extensionTestsEnv: { QWEN_BENCH_OUT: out, QWEN_BENCH_URL: server.url, QWEN_BENCH_CHUNKS: String(chunks), QWEN_BENCH_HOST_CPUS: pin ? `0-${cores - 1}` : '' },
+      extensionTestsEnv: { QWEN_BENCH_OUT: out, QWEN_BENCH_URL: server.url, QWEN_BENCH_CHUNKS: String(chunks), QWEN_BENCH_PIN_OTHERS: pin ? JSON.stringify({ root: process.pid, others: String(cores - 1), host: `0-${cores - 1}` }) : '' },
     });
     const r = JSON.parse(readFileSync(out, 'utf8')) as { maxStallMs: number; histogramMaxMs: number; p99Ms: number; streamMs: number; answerChars: number; stallsOver8Ms: number; gcs: [number, number, number][]; idleMaxStallMs: number; maxBusyStallMs: number; idleMaxBusyStallMs: number; pinned: boolean };
     const worstGc = r.gcs.reduce((m, g) => Math.max(m, g[1]), 0);
@@ -66,12 +66,3 @@ main().catch((e) => {
   process.exit(1);
 });
 
-/** Moves every thread of this process (and so what it starts later) to the given CPUs. */
-function pinTo(cpus: string): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-c', '-p', cpus, String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
