@@ -365,7 +365,11 @@ export class ChatController implements vscode.Disposable {
       const u = usage ?? result.usage;
       turn.usage = this.viewUsage(u);
       turn.costUsd = u ? (u.usdSpent ?? estimateCost(cc.model, u) ?? null) : undefined;
-      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: this.viewUsage(turn.usage), costUsd: turn.costUsd });
+      // A custom server with no qwen.model: name the model the client chose (its first), or the
+      // one the answer names when the request named none.
+      const answeredBy = turn.model ? undefined : (result.requestedModel || result.model || undefined)?.slice(0, 200);
+      if (answeredBy) turn.model = answeredBy;
+      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: this.viewUsage(turn.usage), costUsd: turn.costUsd, ...(answeredBy ? { model: answeredBy } : {}) });
       void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', turn.answer.length);
     } catch (e) {
       batcher.flush();

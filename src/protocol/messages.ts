@@ -162,6 +162,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     finishReason: FinishReasonSchema,
     usage: UsageSchema.optional(),
     costUsd: z.number().nonnegative().nullable().optional(),
+    /** the model that answered, as the server named it, when the turn started without one (a custom server's default) */
+    model: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('turnError'), turnId: Id, error: TurnErrorSchema }),
   z.object({ type: z.literal('historyTrimmed'), turnId: Id, droppedTurns: z.number().int().positive() }),

@@ -91,7 +91,9 @@ export class QwenClient {
     const request = model === req.model ? req : { ...req, model };
     const info = getModelInfo(model);
     try {
-      return await this.streamWithRetries(request, info, opts);
+      const result = await this.streamWithRetries(request, info, opts);
+      result.requestedModel = model;
+      return result;
     } catch (e) {
       if (e instanceof ModeRejection && e.want === 'non-stream') {
         this.log('info', 'the server refused tools with stream; asking again without streaming');
@@ -104,6 +106,7 @@ export class QwenClient {
           throw inner;
         }
         replayAsEvents(result, opts);
+        result.requestedModel = model;
         return result;
       }
       throw e;

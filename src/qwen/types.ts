@@ -87,7 +87,10 @@ export interface ChatResult {
   toolCalls: ToolCall[];
   usage?: Usage;
   finishReason?: FinishReason;
+  /** the model the answer names (servers may name a resolved version of the one asked for) */
   model?: string;
+  /** the model the request named: the caller's, or a custom server's first when the caller gave none */
+  requestedModel?: string;
   id?: string;
 }
 

@@ -91,7 +91,7 @@ export class ChatApp {
         return this.whenBuilt(() => {
           const view = this.streamingTurn(message.turnId);
           if (!view) return;
-          view.end(message.finishReason, message.usage, message.costUsd);
+          view.end(message.finishReason, message.usage, message.costUsd, message.model);
           this.afterStream(view, message.finishReason === 'cancelled' ? t('answerStopped') : t('answerComplete'));
         });
       case 'turnError':

@@ -15,6 +15,7 @@ export class TurnView {
   readonly element: HTMLElement;
   turn: Turn;
   private readonly questionEl: HTMLDivElement;
+  private readonly roleEl: HTMLElement;
   private readonly answerBody: HTMLDivElement;
   private readonly notesEl: HTMLDivElement;
   private readonly footerEl: HTMLDivElement;
@@ -42,7 +43,7 @@ export class TurnView {
       h(
         'div',
         { class: 'answer' },
-        h('div', { class: 'role' }, icon('sparkle'), h('span', { class: 'role-name' }, t('qwen')), turn.model ? h('span', { class: 'model-name' }, turn.model) : null),
+        (this.roleEl = h('div', { class: 'role' }, icon('sparkle'), h('span', { class: 'role-name' }, t('qwen')), turn.model ? h('span', { class: 'model-name' }, turn.model) : null)),
         this.trimmedEl,
         this.answerBody,
         this.notesEl,
@@ -161,8 +162,12 @@ export class TurnView {
     return changed;
   }
 
-  end(finishReason: string, usage: TurnUsage | undefined, costUsd: number | null | undefined): void {
+  end(finishReason: string, usage: TurnUsage | undefined, costUsd: number | null | undefined, model?: string): void {
     this.finishStreams();
+    if (model && !this.turn.model) {
+      this.turn.model = model;
+      this.roleEl.append(h('span', { class: 'model-name' }, model));
+    }
     this.turn.status = finishReason === 'cancelled' ? 'stopped' : 'done';
     this.turn.finishReason = finishReason;
     this.turn.usage = usage;

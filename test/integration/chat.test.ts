@@ -139,6 +139,16 @@ describe('chat', () => {
       assert.deepEqual(state.models.map((m) => m.id), ['Qwen/Qwen2.5-Coder-7B-Instruct', 'Qwen/Qwen3-8B']);
       assert.equal(state.model, 'Qwen/Qwen2.5-Coder-7B-Instruct', 'the client\'s choice when none is set: the first');
       assert.equal(vllm.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/models')).length, 1, 'asked once');
+
+      // The answer's turn is named after the model that answered, not left blank.
+      vllm.setScenario('explain-code');
+      await api.chat.ask('What does mean() do?', { chips: [], text: '' });
+      const turn = lastTurn()!;
+      assert.equal(turn.status, 'done');
+      const asked = vllm.requests.filter((r) => r.method === 'POST').at(-1)!;
+      assert.ok(turn.model, 'the turn names a model');
+      assert.equal(turn.model, 'Qwen/Qwen2.5-Coder-7B-Instruct', 'the one the picker showed');
+      assert.equal((asked.body as { model: string }).model, turn.model, 'and the one the server was asked for');
     } finally {
       await setUserSetting('qwen.baseUrl', server.url);
       await setUserSetting('qwen.model', 'qwen3-coder-plus');

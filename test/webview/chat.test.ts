@@ -176,6 +176,16 @@ describe('webview: chat view (Chromium)', function () {
     assert.deepEqual(await view.posted(), [{ type: 'newChat' }, { type: 'copyConversation' }]);
   });
 
+  it('names the model that answered when the turn started without one (a custom server\'s default)', async () => {
+    await init();
+    await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'q'), model: undefined } });
+    assert.equal(await page().locator('.turn .model-name').count(), 0);
+    await view.send({ type: 'delta', turnId: 't1', text: 'Done.' });
+    await view.send({ type: 'turnEnd', turnId: 't1', finishReason: 'stop', model: 'Qwen/Qwen2.5-Coder-7B-Instruct' });
+    await page().locator('.turn .model-name').waitFor();
+    assert.deepEqual(await page().locator('.turn .model-name').allTextContents(), ['Qwen/Qwen2.5-Coder-7B-Instruct']);
+  });
+
   it('shows usage and cost under each answer', async () => {
     await init({
       turns: [

@@ -122,6 +122,7 @@ describe('qwen client: non-streaming, thinking rules, models', () => {
     const r = await run(c, ask('hi', ''));
     assert.equal(r.error, undefined);
     assert.equal(fake.server.lastRequest()!.body.model, 'Qwen/Qwen3-Coder-30B-A3B-Instruct');
+    assert.equal(r.result!.requestedModel, 'Qwen/Qwen3-Coder-30B-A3B-Instruct', 'and says which, for the chat to name it');
   });
 
   it('a stream-only model answering an error keeps its kind through chat()', async () => {
