@@ -47,6 +47,7 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
 
   context.subscriptions.push(
+    services,
     ...registerKeyCommands(services),
     registerModelCommand(services),
     contextCollector,

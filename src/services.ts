@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import { activeModel, activePreset } from './activeModel';
 import { Commands } from './constants';
 import { readProxySettings, readSettings, type QwenSettings } from './config';
@@ -26,13 +27,25 @@ export type ClientUnavailable = { unavailable: 'missingKey' | 'badBaseUrl' | 'in
  * Builds clients from settings + SecretStorage on demand, so a changed setting or key applies
  * to the next request with no reload. Owns the "where may the key go" decisions.
  */
-export class Services {
+export class Services implements vscode.Disposable {
+  /**
+   * One client while its configuration stays the same, so requests share its kept-alive
+   * connections (a chat turn after a completion skips the TCP, TLS and proxy CONNECT handshakes).
+   * A client per request also left each one's idle sockets open until the server dropped them.
+   */
+  private shared?: { fingerprint: string; client: QwenClient };
+
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: Log,
     readonly keys: KeyStore,
     readonly streams: StreamTracker,
   ) {}
+
+  dispose(): void {
+    this.shared?.client.dispose();
+    this.shared = undefined;
+  }
 
   settings(): QwenSettings {
     return readSettings();
@@ -98,7 +111,19 @@ export class Services {
       userAgent: `qwen-coder-vscode/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
       log: (level, message) => this.log.write(level, message),
     };
-    return { client: new QwenClient(config), settings, preset, model: this.modelFor(settings), baseUrl };
+    return { client: this.clientFor(config), settings, preset, model: this.modelFor(settings), baseUrl };
+  }
+
+  private clientFor(config: ClientConfig): QwenClient {
+    // Hashed: the key is part of what makes a client, but need not sit in one more string.
+    const { log: _log, ...identity } = config;
+    const fingerprint = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+    if (this.shared?.fingerprint !== fingerprint) {
+      // Requests still streaming on the old client finish; its idle connections close now.
+      this.shared?.client.retire();
+      this.shared = { fingerprint, client: new QwenClient(config) };
+    }
+    return this.shared.client;
   }
 
   reportMissingKey(preset: ProviderPreset): void {

@@ -11,7 +11,7 @@ import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection,
 import { backoffDelay } from './retry';
 import { CompletionSchema, ModelListSchema, type Completion } from './schema';
 import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
-import { chooseProxy, send, type ProxyChoice } from './transport';
+import { chooseProxy, send, tunnelAgent, type ProxyChoice } from './transport';
 import type { ChatRequest, ChatResult, ClientConfig, StreamEvent, StreamOptions, ToolCall } from './types';
 
 /** Longest stretch of stream parsing before yielding to the event loop (keeps the host responsive). */
@@ -57,6 +57,7 @@ export class QwenClient {
   private readonly cfg: ClientConfig & typeof DEFAULTS;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  private readonly proxyAgents = new Map<string, http.Agent>();
   private readonly log: Logger;
 
   constructor(config: ClientConfig) {
@@ -75,8 +76,19 @@ export class QwenClient {
     this.log = sink ? (level, message) => sink(level, scrub(message, secrets)) : () => {};
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Stops keeping connections: idle ones close now, busy ones once their answer has ended. */
+  retire(): void {
+    for (const agent of [this.httpAgent, this.httpsAgent, ...this.proxyAgents.values()]) {
+      // http.Agent reads `keepAlive` when a socket is freed: false destroys it instead of pooling it.
+      (agent as unknown as { keepAlive: boolean }).keepAlive = false;
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
+
+  /** Closes every connection, busy or idle. */
   dispose(): void {
+    for (const agent of this.proxyAgents.values()) agent.destroy();
+    this.proxyAgents.clear();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
@@ -201,6 +213,17 @@ export class QwenClient {
     return h;
   }
 
+  /** One tunnelling agent per proxy, kept alive like the direct ones: one CONNECT serves many requests. */
+  private proxyAgent(proxy: ProxyChoice): http.Agent {
+    const key = proxy.url.href;
+    let agent = this.proxyAgents.get(key);
+    if (!agent) {
+      agent = tunnelAgent(proxy, { rejectUnauthorized: this.cfg.strictSSL !== false, ca: this.cfg.ca });
+      this.proxyAgents.set(key, agent);
+    }
+    return agent;
+  }
+
   private open(a: Attempt): { req: http.ClientRequest; proxy?: ProxyChoice } {
     const proxy = chooseProxy(a.url, this.cfg);
     const secure = a.url.protocol === 'https:';
@@ -211,7 +234,7 @@ export class QwenClient {
       headers: this.headers(a.accept, a.body !== undefined),
       body: a.body,
       proxy,
-      agent: secure ? this.httpsAgent : this.httpAgent,
+      agent: proxy && secure ? this.proxyAgent(proxy) : secure ? this.httpsAgent : this.httpAgent,
       rejectUnauthorized: this.cfg.strictSSL !== false,
       ca: this.cfg.ca,
     });

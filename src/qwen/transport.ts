@@ -104,6 +104,11 @@ export interface SendOptions {
   ca?: string | string[];
 }
 
+/** An agent that reaches https targets through a CONNECT tunnel of `proxy`; kept alive unless told not to. */
+export function tunnelAgent(proxy: ProxyChoice, tls: { rejectUnauthorized: boolean; ca?: string | string[] }, keepAlive = true): http.Agent {
+  return new HttpsProxyAgent(proxy.url, { rejectUnauthorized: tls.rejectUnauthorized, keepAlive, maxSockets: 16, ...(tls.ca ? { ca: tls.ca } : {}) });
+}
+
 /** Starts the request. The caller owns timers, abort and the response. */
 export function send(opts: SendOptions): http.ClientRequest {
   const { url, proxy } = opts;
@@ -132,9 +137,8 @@ export function send(opts: SendOptions): http.ClientRequest {
       agent: opts.agent,
     });
   } else {
-    const agent = proxy
-      ? new HttpsProxyAgent(proxy.url, { rejectUnauthorized: opts.rejectUnauthorized, keepAlive: false, ...(opts.ca ? { ca: opts.ca } : {}) })
-      : opts.agent;
+    // The caller's agent tunnels through the proxy when there is one (see tunnelAgent).
+    const agent = proxy && !(opts.agent instanceof HttpsProxyAgent) ? tunnelAgent(proxy, opts, false) : opts.agent;
     const options: https.RequestOptions = {
       ...base,
       protocol: url.protocol,

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   /** 1 for the first request with this scenario and body, 2 for its first retry… */
   attempt: number;
   receivedAt: number;
+  /** which connection carried it (1, 2, … in the order they were opened): tells kept-alive reuse from new handshakes */
+  connection: number;
   /** SSE events written so far */
   eventsWritten: number;
   /** who ended the exchange: the server finished (or destroyed) it, or the client went away first */
@@ -145,6 +147,14 @@ function deliveryFromParams(p: URLSearchParams): Delivery {
 }
 
 export async function startFakeQwen(opts: FakeQwenOptions = {}): Promise<FakeQwen> {
+  const connectionIds = new WeakMap<object, number>();
+  let connectionsSeen = 0;
+  const connectionOf = (socket: object): number => {
+    const known = connectionIds.get(socket);
+    if (known !== undefined) return known;
+    connectionIds.set(socket, ++connectionsSeen);
+    return connectionsSeen;
+  };
   fixturesDir(); // fail early and clearly when the fixtures cannot be found
   const scenarios: Record<string, ScenarioHandler> = {};
   for (const [name, s] of Object.entries(SCENARIOS)) scenarios[name] = s.run;
@@ -222,6 +232,7 @@ export async function startFakeQwen(opts: FakeQwenOptions = {}): Promise<FakeQwe
       params: Object.fromEntries(chosen.params),
       attempt,
       receivedAt: Date.now(),
+      connection: connectionOf(req.socket),
       eventsWritten: 0,
     };
     requests.push(rec);

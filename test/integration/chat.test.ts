@@ -156,6 +156,25 @@ describe('chat', () => {
     }
   });
 
+  it('shares one client (and its kept-alive connections) while the settings stay the same, and makes a new one after they change', async () => {
+    const first = await api.services.client({ interactive: false });
+    const again = await api.services.client({ interactive: false });
+    assert.ok(!('unavailable' in first) && !('unavailable' in again));
+    assert.equal(again.client, first.client, 'the same client, so its connections can be reused');
+    await setUserSetting('qwen.request.maxRetries', 1);
+    try {
+      const changed = await api.services.client({ interactive: false });
+      assert.ok(!('unavailable' in changed));
+      assert.notEqual(changed.client, first.client, 'a changed setting makes a new client');
+      // The retired client still answers (a stream that was running on it finishes).
+      server.setScenario('explain-code');
+      const r = await first.client.streamChat({ model: 'qwen3-coder-plus', messages: [{ role: 'user', content: 'on the old client' }] });
+      assert.ok(r.text.length > 0);
+    } finally {
+      await setUserSetting('qwen.request.maxRetries', undefined);
+    }
+  });
+
   it('keeps conversations in workspace storage', async () => {
     await selectMean();
     server.setScenario('explain-code');

@@ -107,6 +107,22 @@ describe('qwen client: proxy', () => {
     assert.equal(tlsServer.lastRequest()!.headers.authorization, 'Bearer sk-proxy-test-123456', 'the key travelled inside the tunnel');
   });
 
+  it('keeps the tunnel alive: one CONNECT serves a client\'s next requests; retire() closes it', async () => {
+    const c = client({ proxy: proxy.url });
+    const before = proxy.connects.length;
+    for (let i = 0; i < 3; i++) {
+      const r = await run(c, ask(`[[scenario:explain-code]] request ${i}`, 'qwen3-coder-plus'));
+      assert.equal(r.error, undefined);
+      assert.equal(textOf(r.events), A.EXPLAIN_CODE);
+    }
+    assert.equal(proxy.connects.length, before + 1, 'three requests, one tunnel');
+    c.retire();
+    const r = await run(c, ask('[[scenario:explain-code]] after retire', 'qwen3-coder-plus'));
+    assert.equal(r.error, undefined, 'a retired client still answers');
+    assert.equal(proxy.connects.length, before + 2, 'on a new tunnel: the idle one was closed');
+    c.dispose();
+  });
+
   it('without the proxy the same URL does not resolve (so the proxy really carried it)', async () => {
     const r = await run(client({}), ask('hi', 'm'));
     assert.equal(r.error!.kind, 'network');

@@ -7,6 +7,14 @@ import { ask, clientFor, run, shape, textOf, useFakeQwen } from './helpers';
 describe('qwen client: streaming', () => {
   const fake = useFakeQwen();
 
+
+  it('a client\'s next request rides the same kept-alive connection', async () => {
+    const c = clientFor(fake.server);
+    for (const q of ['one', 'two', 'three']) assert.equal((await run(c, ask(`[[scenario:explain-code]] ${q}`))).error, undefined);
+    const posts = fake.server.requests.slice(-3);
+    assert.deepEqual(posts.map((r) => r.connection), Array(3).fill(posts[0]!.connection));
+    c.dispose();
+  });
   it('streams a DashScope answer: text events that add up to the answer, then finish, then usage', async () => {
     const r = await run(clientFor(fake.server), ask('[[scenario:explain-code]] explain'));
     assert.equal(r.error, undefined);
