@@ -187,15 +187,15 @@ async function main(): Promise<void> {
     await meter.run('oneShot', 'w2');
     await meter.run('naive', [1000, 5000]);
 
-    // Interleaved, so that a change in this shared machine's load hits both alike; 5 one-shot and
-    // 4 streamed runs, since a single one-shot render swings 360-690 ms between runs here.
+    // Interleaved, so that a change in this shared machine's load hits both alike; 7 one-shot and
+    // 6 streamed runs, since single runs still swing ±15% here (one-shot 440-590 ms in one run).
     await meter.stash(text, chunks);
     const frames = await meter.prepare(chunksPerFrame);
     const oneShotRuns: number[] = [];
     const streamedRuns: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       oneShotRuns.push(await meter.run('oneShot', `o${i}`));
-      if (i === 4) break;
+      if (i === 6) break;
       await meter.reset();
       streamedRuns.push(await meter.run('streamed', `s${i}`, Infinity));
     }
