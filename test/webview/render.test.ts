@@ -200,6 +200,32 @@ describe('webview: streaming render (Chromium)', function () {
     assert.ok((await gap()) <= 2, 'follows again once back at the bottom');
   });
 
+  it('a long streamed answer scrolled back to its start shows its first blocks (groups are skipped only while off screen)', async () => {
+    const text = generateAnswer(60_000, 5);
+    await view.send({ type: 'turnStart', turn: streamingTurn('s9', 'long') });
+    for (const piece of chunk(text, 2_000)) {
+      await view.send({ type: 'delta', turnId: 's9', text: piece });
+      await view.frames(1);
+    }
+    await view.send({ type: 'turnEnd', turnId: 's9', finishReason: 'stop' });
+    await view.frames(3);
+    const groups = await view.page.locator('.md-group').count();
+    assert.ok(groups >= 5, `the answer spans several groups (${groups})`);
+    await view.page.evaluate(() => (document.querySelector('.conversation')!.scrollTop = 0));
+    await view.frames(3);
+    const first = await view.page.evaluate(() => {
+      const scroller = document.querySelector('.conversation')!.getBoundingClientRect();
+      const el = document.querySelector('.md-group > *') as HTMLElement;
+      const r = el.getBoundingClientRect();
+      return { text: el.innerText, height: r.height, inView: r.top >= scroller.top - 1 && r.top < scroller.bottom };
+    });
+    assert.ok(first.height > 0 && first.inView, `the first block is laid out and on screen (${JSON.stringify(first)})`);
+    assert.ok(first.text.trim().length > 0, 'and its text is there to read');
+    // Every group still holds its text, on screen or not.
+    const texts = await view.page.locator('.md-group').evaluateAll((gs) => gs.map((g) => g.textContent!.length));
+    assert.ok(texts.every((n) => n > 0));
+  });
+
   it('continues a cut-off answer in the same turn', async () => {
     await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'Long list', '1. one\n2. two\n3. thr', { finishReason: 'length' })] }) });
     await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'Long list'), answer: '1. one\n2. two\n3. thr' } });
