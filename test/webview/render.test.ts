@@ -226,6 +226,29 @@ describe('webview: streaming render (Chromium)', function () {
     assert.ok(texts.every((n) => n > 0));
   });
 
+  it('a long conversation reopened at its end shows its first question and answer when scrolled back', async () => {
+    const turns = Array.from({ length: 30 }, (_, i) => doneTurn(`h${i}`, `Question number ${i}`, generateAnswer(3_000, 100 + i)));
+    await view.send({ type: 'state', state: viewState({ turns }) });
+    await view.frames(3);
+    const atBottom = await view.page.evaluate(() => {
+      const s = document.querySelector('.conversation')!;
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+    assert.ok(atBottom <= 2, `opens at the end (gap ${atBottom})`);
+    await view.page.evaluate(() => (document.querySelector('.conversation')!.scrollTop = 0));
+    await view.frames(3);
+    const first = await view.page.evaluate(() => {
+      const scroller = document.querySelector('.conversation')!.getBoundingClientRect();
+      const q = document.querySelector('.turn[data-turn-id="h0"] .question') as HTMLElement;
+      const a = document.querySelector('.turn[data-turn-id="h0"] .markdown > *') as HTMLElement;
+      const r = q.getBoundingClientRect();
+      return { question: q.innerText, answer: a.innerText, inView: r.height > 0 && r.top >= scroller.top - 1 && r.top < scroller.bottom };
+    });
+    assert.ok(first.inView, 'the first question is laid out and on screen');
+    assert.match(first.question, /Question number 0/);
+    assert.ok(first.answer.trim().length > 0, 'and its answer is there to read');
+  });
+
   it('continues a cut-off answer in the same turn', async () => {
     await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'Long list', '1. one\n2. two\n3. thr', { finishReason: 'length' })] }) });
     await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'Long list'), answer: '1. one\n2. two\n3. thr' } });
