@@ -45,10 +45,25 @@ interface TurnText {
   streaming: boolean;
 }
 
-/** What the chat webview shows for each turn, read from its DOM. */
-function turns(frame: Frame): Promise<TurnText[]> {
-  return frame.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('article.turn')).map((t) => {
+/**
+ * What the chat webview shows for each turn, read from its DOM. Turns off screen are not rendered
+ * (content-visibility: auto) and read as empty, as they look; with `scrollToEach`, each turn is
+ * scrolled into view first, as a reader scrolling back through the conversation would.
+ */
+function turns(frame: Frame, scrollToEach = false): Promise<TurnText[]> {
+  return frame.evaluate(async (scrollToEach) => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const out = [];
+    for (const t of Array.from(document.querySelectorAll<HTMLElement>('article.turn'))) {
+      if (scrollToEach) {
+        t.scrollIntoView({ block: 'start' });
+        await frames();
+      }
+      out.push(read(t));
+    }
+    return out;
+
+    function read(t: HTMLElement) {
       const text = (sel: string) => (t.querySelector<HTMLElement>(sel)?.innerText ?? '');
       const details = t.querySelector<HTMLDetailsElement>('details.reasoning');
       return {
@@ -62,8 +77,8 @@ function turns(frame: Frame): Promise<TurnText[]> {
         errorButtons: Array.from(t.querySelectorAll<HTMLElement>('.turn-error button')).map((b) => b.innerText.trim()),
         streaming: t.classList.contains('streaming'),
       };
-    }),
-  );
+    }
+  }, scrollToEach);
 }
 
 async function waitForTurns(frame: Frame, what: string, ok: (ts: TurnText[]) => boolean, timeoutMs = 30_000): Promise<TurnText[]> {
@@ -230,8 +245,10 @@ describe('chat in the real workbench (installed from the .vsix)', function () {
       if (!(await icon.evaluate((e) => e.classList.contains('checked')))) await icon.click();
       chat = await chatFrame(wb, 90_000);
     }
-    const ts = await waitForTurns(chat, 'the three turns', (t) => t.length === 3);
+    await waitForTurns(chat, 'the three turns', (t) => t.length === 3);
     await wb.screenshot('after-reload');
+    // Scrolled back through, as a reader would: turns off screen are not rendered until then.
+    const ts = await turns(chat, true);
     assert.match(ts[0]!.question, /math\.ts:5-9/);
     assertShows(ts[0]!.answer, ZH_SENTENCES, 'the first answer after reload');
     assert.deepEqual(ts[0]!.code.map((c) => c.replace(/\n$/, '')), fencedBlocks(EXPLAIN_ZH.content));
