@@ -6,9 +6,9 @@
 // and everything it started (code-server, Chromium and its renderer, which at nice -8 for some of
 // its processes wins every contest for a core) are kept to the last core, and the extension host
 // may use them all: as on any desktop with a few cores, where the host is not waiting for a core
-// the browser holds. On this
-// 2-core machine, without that, the host's idle floor alone is 16-33 ms of waiting for a core
-// (stalls with 2-5 ms of its own CPU in them). QWEN_BENCH_PIN=0 measures unpinned.
+// the browser holds. On this 2-core machine, without that, the host's idle floor alone is 16-33 ms
+// of waiting for a core (stalls with 2-5 ms of its own CPU in them). QWEN_BENCH_PIN=0 measures
+// unpinned.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       reuseMachineInstall: true,
       extensionTestsEnv: { QWEN_BENCH_OUT: out, QWEN_BENCH_URL: server.url, QWEN_BENCH_CHUNKS: String(chunks), QWEN_BENCH_PIN_OTHERS: pin ? JSON.stringify({ root: process.pid, others: String(cores - 1), host: `0-${cores - 1}` }) : '' },
     });
-    const r = JSON.parse(readFileSync(out, 'utf8')) as { maxStallMs: number; histogramMaxMs: number; p99Ms: number; streamMs: number; answerChars: number; stallsOver8Ms: number; gcs: [number, number, number][]; idleMaxStallMs: number; maxBusyStallMs: number; idleMaxBusyStallMs: number; pinned: boolean };
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { maxStallMs: number; histogramMaxMs: number; p99Ms: number; streamMs: number; answerChars: number; stallsOver8Ms: number; gcs: [number, number, number, number][]; idleMaxStallMs: number; maxBusyStallMs: number; idleMaxBusyStallMs: number; pinned: boolean };
     const worstGc = r.gcs.reduce((m, g) => Math.max(m, g[1]), 0);
     console.log(`host stall: ${JSON.stringify(r)}`);
     console.log(`BENCH_RESULT ${JSON.stringify({

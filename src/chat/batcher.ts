@@ -1,4 +1,5 @@
-// Coalesces streamed text so the host posts about one message per frame however fast chunks come.
+// Coalesces streamed text so the host posts one message per 40 ms however fast chunks come (the view
+// puts text on screen at most every 45 ms).
 // Pure (timers only): the per-chunk cost is an array push, never a string copy of the answer.
 
 export interface DeltaBatch {

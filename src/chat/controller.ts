@@ -37,6 +37,10 @@ export class ChatController implements vscode.Disposable {
   private serverModels?: { baseUrl: string; ids: string[]; at: number };
   private fetchingModelsFor?: string;
   private post: Post = () => undefined;
+  /** Settles once the last conversation of this workspace is back (or there was none). */
+  readonly restored: Promise<void>;
+  /** the conversation was replaced (New Chat, opened or deleted one) before the restore finished */
+  private replaced = false;
 
   constructor(
     private readonly services: Services,
@@ -46,11 +50,6 @@ export class ChatController implements vscode.Disposable {
     this.conv = this.emptyConversation();
     this.restored = this.restore();
   }
-
-  /** Settles once the last conversation of this workspace is back (or there was none). */
-  readonly restored: Promise<void>;
-  /** the conversation was replaced (New Chat, opened or deleted one) before the restore finished */
-  private replaced = false;
 
   private async restore(): Promise<void> {
     const latest = this.store.list()[0];

@@ -162,7 +162,7 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     finishReason: FinishReasonSchema,
     usage: UsageSchema.optional(),
     costUsd: z.number().nonnegative().nullable().optional(),
-    /** the model that answered, as the server named it, when the turn started without one (a custom server's default) */
+    /** the model that answered, when the turn started without one (a custom server's default) */
     model: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('turnError'), turnId: Id, error: TurnErrorSchema }),

@@ -99,14 +99,15 @@ export interface SendOptions {
   headers: Record<string, string>;
   body?: string;
   proxy?: ProxyChoice;
+  /** for an https target through a proxy, one that tunnels through it (tunnelAgent) */
   agent?: http.Agent;
   rejectUnauthorized: boolean;
   ca?: string | string[];
 }
 
-/** An agent that reaches https targets through a CONNECT tunnel of `proxy`; kept alive unless told not to. */
-export function tunnelAgent(proxy: ProxyChoice, tls: { rejectUnauthorized: boolean; ca?: string | string[] }, keepAlive = true): http.Agent {
-  return new HttpsProxyAgent(proxy.url, { rejectUnauthorized: tls.rejectUnauthorized, keepAlive, maxSockets: 16, ...(tls.ca ? { ca: tls.ca } : {}) });
+/** A kept-alive agent that reaches https targets through a CONNECT tunnel of `proxy`. */
+export function tunnelAgent(proxy: ProxyChoice, tls: { rejectUnauthorized: boolean; ca?: string | string[] }): http.Agent {
+  return new HttpsProxyAgent(proxy.url, { rejectUnauthorized: tls.rejectUnauthorized, keepAlive: true, maxSockets: 16, ...(tls.ca ? { ca: tls.ca } : {}) });
 }
 
 /** Starts the request. The caller owns timers, abort and the response. */
@@ -137,8 +138,8 @@ export function send(opts: SendOptions): http.ClientRequest {
       agent: opts.agent,
     });
   } else {
-    // The caller's agent tunnels through the proxy when there is one (see tunnelAgent).
-    const agent = proxy && !(opts.agent instanceof HttpsProxyAgent) ? tunnelAgent(proxy, opts, false) : opts.agent;
+    // With a proxy, the caller's agent is one that tunnels through it (tunnelAgent).
+    const agent = opts.agent;
     const options: https.RequestOptions = {
       ...base,
       protocol: url.protocol,

@@ -13,8 +13,8 @@ import { ERROR_ACTION_ATTR, TURN_ACTION_ATTR, TurnView } from './turnView';
 /** Pixels from the bottom within which the view keeps following the stream. */
 const FOLLOW_SLACK = 32;
 /**
- * Streamed text is put on screen at most every other frame at 60 Hz: reading cannot tell, and
- * each update costs the browser a style and layout pass of the block being written.
+ * Streamed text is put on screen at most every third frame at 60 Hz (20 times a second): reading
+ * cannot tell, and each update costs the browser a style and layout pass of the block being written.
  */
 const MIN_RENDER_INTERVAL_MS = 45;
 
