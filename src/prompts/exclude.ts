@@ -26,6 +26,19 @@ export const DEFAULT_EXCLUDE_PATTERNS: readonly string[] = [
   '.pypirc',
   '.aws/credentials',
   '.docker/config.json',
+  // a remote's URL may carry a token (https://user:token@host/…)
+  '.git/config',
+  'credentials.json',
+  '.kube/config',
+  '.pgpass',
+  '.htpasswd',
+  // an npm token, like .npmrc
+  '.yarnrc.yml',
+  // Terraform variables and state hold provider keys and database passwords in clear
+  '*.tfvars',
+  '*.tfvars.json',
+  '*.tfstate',
+  '*.tfstate.backup',
 ];
 
 function globBody(glob: string): string {

@@ -19,8 +19,16 @@ describe('prompts/exclude: files never sent', () => {
     'config/secrets.yaml',
     '/home/me/.aws/credentials',
     './.npmrc',
+    '.git/config',
+    'vendor/lib/.git/config',
+    'gcp/credentials.json',
+    '/home/me/.kube/config',
+    '.pgpass',
+    '.yarnrc.yml',
+    'infra/prod.tfvars',
+    'infra/terraform.tfstate',
   ];
-  const allowed = ['src/env.ts', 'src/environment.ts', 'docs/keys.md', 'src/keyboard.ts', 'secretsauce.ts', 'src/my-secrets-helper.ts', 'pem.ts', 'aws/credentials.ts'];
+  const allowed = ['src/env.ts', 'src/environment.ts', 'docs/keys.md', 'src/keyboard.ts', 'secretsauce.ts', 'src/my-secrets-helper.ts', 'pem.ts', 'aws/credentials.ts', '.gitconfig.md', 'src/git/config.ts', 'kube/config.yaml'];
 
   for (const p of excluded) it(`excludes ${p}`, () => assert.equal(isExcludedPath(p, DEFAULT_EXCLUDE_PATTERNS), true));
   for (const p of allowed) it(`allows ${p}`, () => assert.equal(isExcludedPath(p, DEFAULT_EXCLUDE_PATTERNS), false));
