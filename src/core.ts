@@ -19,6 +19,7 @@ import { ContextCollector } from './chat/context';
 import { ConversationStore } from './chat/store';
 import { conversationFiles } from './chat/conversationFiles';
 import { registerCompletions, type CompletionsTestApi } from './completions';
+import { ContentGate } from './policy/vscode/contentGate';
 
 /** What extension.ts made at activation and the core shares. */
 export interface ShellParts {
@@ -41,15 +42,18 @@ export interface Core {
  */
 export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const services = new Services(context, log, keys, streams);
-  const contextCollector = new ContextCollector();
+  // One judge of what may leave the machine, for the chat, the commands and ghost text alike.
+  const gate = new ContentGate();
+  const contextCollector = new ContextCollector(gate);
   const chat = new ChatController(services, new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined), contextCollector);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
-  const completions = registerCompletions(services, (uri) => contextCollector.isExcluded(uri));
+  const completions = registerCompletions(services, async (uri) => !!(await gate.check(uri, 'active')));
 
   context.subscriptions.push(
     services,
     ...registerKeyCommands(services),
     registerModelCommand(services),
+    gate,
     contextCollector,
     chat,
     chatView,
@@ -62,8 +66,8 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
       await chatView.reveal();
       chatView.focusInput();
     }),
-    registerExplainCommand(chat, chatView),
-    ...registerEditFeatures(services),
+    registerExplainCommand(chat, chatView, gate),
+    ...registerEditFeatures(services, gate),
     ...completions.disposables,
   );
   return { services, chat, chatView, completions: completions.api };

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import ignore, { type Ignore } from 'ignore';
 import type { ContextChip, MentionCandidate } from '../protocol/messages';
-import { Settings } from '../constants';
-import { DEFAULT_EXCLUDE_PATTERNS, isExcludedPath } from '../prompts/exclude';
+import { refusalSentence, type ContentGate } from '../policy/vscode/contentGate';
 import { estimateTokens } from './history';
 const MAX_FILE_CHARS = 60_000;
 const MAX_INSTRUCTIONS_CHARS = 20_000;
@@ -25,17 +23,19 @@ function block(header: string, languageId: string, code: string): string {
 
 /**
  * What the chat can send besides the question: the selection, the active file, files added with @.
- * Excluded files (.gitignore, qwen.context.exclude) are never offered and never read.
+ * The send policy (src/policy) decides which files may be offered and read: no secrets ever, no
+ * ignored file gathered on its own, nothing named outside the workspace folders.
  */
 export class ContextCollector implements vscode.Disposable {
   private removed = new Set<string>();
   private mentions = new Map<string, Piece>();
-  private matchers = new Map<string, Ignore>();
   private readonly subs: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  /** The last instructions-file refusal shown, so a refused file is explained once, not every turn. */
+  private instructionsRefusal = '';
 
-  constructor() {
+  constructor(private readonly gate: ContentGate) {
     this.subs.push(
       vscode.window.onDidChangeActiveTextEditor(() => {
         this.removed.clear();
@@ -44,32 +44,7 @@ export class ContextCollector implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor === vscode.window.activeTextEditor) this.changed.fire();
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('qwen.context') && this.matchers.clear()),
-      vscode.workspace.onDidSaveTextDocument((d) => d.fileName.endsWith('.gitignore') && this.matchers.clear()),
     );
-  }
-
-  /** True when the file must never be sent: secrets (qwen.context.exclude) or ignored by .gitignore. */
-  async isExcluded(uri: vscode.Uri): Promise<boolean> {
-    // The defaults always apply; the setting can only add (a workspace must not un-exclude .env).
-    const extra = vscode.workspace.getConfiguration(Settings.section).get<string[]>('context.exclude', []);
-    const patterns = Array.isArray(extra) && extra.length ? [...DEFAULT_EXCLUDE_PATTERNS, ...extra.filter((x) => typeof x === 'string')] : DEFAULT_EXCLUDE_PATTERNS;
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    if (isExcludedPath(rel, patterns) || isExcludedPath(uri.path, patterns)) return true;
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return false;
-    let m = this.matchers.get(folder.uri.toString());
-    if (!m) {
-      m = ignore();
-      try {
-        const gi = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore'));
-        m.add(new TextDecoder().decode(gi));
-      } catch {
-        // no .gitignore
-      }
-      this.matchers.set(folder.uri.toString(), m);
-    }
-    return rel.length > 0 && !rel.startsWith('..') && m.ignores(rel);
   }
 
   private auto(): Piece[] {
@@ -103,7 +78,7 @@ export class ContextCollector implements vscode.Disposable {
   /** Refreshes the cached exclusion verdict of the active editor (chips() must stay synchronous). */
   async refresh(): Promise<void> {
     const ed = vscode.window.activeTextEditor;
-    this.excludedActive = !!ed && (await this.isExcluded(ed.document.uri));
+    this.excludedActive = !!ed && !!(await this.gate.check(ed.document.uri, 'active'));
   }
 
   private pieces(): Piece[] {
@@ -143,7 +118,7 @@ export class ContextCollector implements vscode.Disposable {
       if (!uri || seen.has(uri.toString())) continue;
       const rel = vscode.workspace.asRelativePath(uri, false);
       if (q && !rel.toLowerCase().includes(q)) continue;
-      if (await this.isExcluded(uri)) continue;
+      if (await this.gate.check(uri, 'listed')) continue;
       seen.add(uri.toString());
       out.push({ id: uri.toString(), kind: 'editor', label: rel.split('/').pop() ?? rel, detail: rel });
     }
@@ -152,7 +127,7 @@ export class ContextCollector implements vscode.Disposable {
       const files = await vscode.workspace.findFiles(glob, '{**/node_modules/**,**/.git/**}', 200);
       for (const uri of files) {
         if (out.length >= 50) break;
-        if (seen.has(uri.toString()) || (await this.isExcluded(uri))) continue;
+        if (seen.has(uri.toString()) || (await this.gate.check(uri, 'listed'))) continue;
         seen.add(uri.toString());
         const rel = vscode.workspace.asRelativePath(uri, false);
         out.push({ id: uri.toString(), kind: 'file', label: rel.split('/').pop() ?? rel, detail: rel });
@@ -161,29 +136,64 @@ export class ContextCollector implements vscode.Disposable {
     return out;
   }
 
+  /** Adds a file the user picked after @; a refused one is explained in one sentence and not added. */
   async addMention(id: string, _kind: 'file' | 'editor'): Promise<void> {
     const uri = vscode.Uri.parse(id, true);
-    if (await this.isExcluded(uri)) return;
+    const first = await this.readMention(uri);
+    if (first === undefined) return;
     const rel = vscode.workspace.asRelativePath(uri, false);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const text = doc.getText();
+    // An open document knows its language; for a file on disk its extension is a fence tag the model reads as well.
+    const languageId = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.languageId ?? (/\.([A-Za-z0-9]+)$/.exec(uri.path)?.[1] ?? '');
     this.mentions.set(`mention:${id}`, {
-      chip: { id: `mention:${id}`, kind: 'file', label: rel.split('/').pop() ?? rel, detail: rel, tokens: estimateTokens(text.slice(0, MAX_FILE_CHARS)) },
-      text: async () => block(`File ${rel} (${doc.languageId}):`, doc.languageId, doc.getText().slice(0, MAX_FILE_CHARS)),
+      chip: { id: `mention:${id}`, kind: 'file', label: rel.split('/').pop() ?? rel, detail: rel, tokens: estimateTokens(first.slice(0, MAX_FILE_CHARS)) },
+      // Read again when sent: the file may have changed, or become refused, since it was picked.
+      text: async () => {
+        const now = await this.readMention(uri);
+        return now === undefined ? undefined : block(`File ${rel}${languageId ? ` (${languageId})` : ''}:`, languageId, now.slice(0, MAX_FILE_CHARS));
+      },
     });
   }
 
-  /** `.qwen/instructions.md` of the first folder, in trusted workspaces only. */
+  private async readMention(uri: vscode.Uri): Promise<string | undefined> {
+    let r: Awaited<ReturnType<ContentGate['readWhole']>>;
+    try {
+      r = await this.gate.readWhole(uri, 'named');
+    } catch {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be read, so nothing was sent.', vscode.workspace.asRelativePath(uri, false)));
+      return undefined;
+    }
+    if ('refusal' in r) {
+      void vscode.window.showWarningMessage(refusalSentence(r.refusal));
+      return undefined;
+    }
+    return r.text;
+  }
+
+  /**
+   * `.qwen/instructions.md` of the first folder, in trusted workspaces only, through the same
+   * policy as a file named with @: a link to a secret or out of the workspace is not read.
+   */
   async instructions(): Promise<string | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || !vscode.workspace.isTrusted) return undefined;
+    const uri = vscode.Uri.joinPath(folder.uri, '.qwen', 'instructions.md');
+    let r: Awaited<ReturnType<ContentGate['readWhole']>>;
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.qwen', 'instructions.md'));
-      const text = new TextDecoder().decode(bytes).trim();
-      return text ? text.slice(0, MAX_INSTRUCTIONS_CHARS) : undefined;
+      r = await this.gate.readWhole(uri, 'named');
     } catch {
+      return undefined; // no instructions file: the usual case
+    }
+    if ('refusal' in r) {
+      const sentence = refusalSentence(r.refusal);
+      if (sentence !== this.instructionsRefusal) {
+        this.instructionsRefusal = sentence;
+        void vscode.window.showWarningMessage(sentence);
+      }
       return undefined;
     }
+    this.instructionsRefusal = '';
+    const text = r.text.trim();
+    return text ? text.slice(0, MAX_INSTRUCTIONS_CHARS) : undefined;
   }
 
   dispose(): void {

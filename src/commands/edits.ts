@@ -12,9 +12,10 @@ import { testFilePathFor } from '../prompts/testFiles';
 import { planAppend } from '../edits/appendImports';
 import type { ChatMessage } from '../qwen/types';
 import type { Services } from '../services';
+import type { ContentGate } from '../policy/vscode/contentGate';
 import { runRequest } from '../editor/request';
 import { diffTitle, type EditSession, PendingEdits } from '../editor/sessions';
-import { codeContext, diagnosticInfo, diagnosticsIn, isExcluded, relativePath, type Snapshot, snapshotForEditor, snapshotForRange } from '../editor/snapshot';
+import { codeContext, diagnosticInfo, diagnosticsIn, relativePath, type Snapshot, snapshotForEditor, snapshotForRange } from '../editor/snapshot';
 import { editorForArgs, promptOptions, warnExcluded, where } from '../editor/common';
 import { registerInlineEdit } from './inlineEdit';
 import { registerCodeActions } from './codeActions';
@@ -37,6 +38,7 @@ class EditActions {
   constructor(
     private readonly services: Services,
     private readonly pending: PendingEdits,
+    private readonly gate: ContentGate,
   ) {}
 
   async replace(kind: ReplaceKind, raw: unknown): Promise<void> {
@@ -47,7 +49,7 @@ class EditActions {
       return;
     }
     const doc = editor.document;
-    if (isExcluded(doc.uri)) return warnExcluded(doc.uri);
+    if (await this.gate.refuse(doc.uri, 'selected')) return;
     let instruction = args.instruction ?? '';
     if (kind === 'refactor' && args.instruction === undefined) {
       const answer = await vscode.window.showInputBox({
@@ -163,7 +165,7 @@ class EditActions {
       return;
     }
     const doc = editor.document;
-    if (isExcluded(doc.uri)) return warnExcluded(doc.uri);
+    if (await this.gate.refuse(doc.uri, 'selected')) return;
     const src = doc.uri;
     const slash = src.path.lastIndexOf('/');
     let siblings: string[] = [];
@@ -174,6 +176,8 @@ class EditActions {
     }
     const tf = testFilePathFor(src.path, doc.languageId, siblings);
     const targetUri = src.with({ path: tf.path });
+    // The test file beside it is read and sent too, though nobody named it.
+    if (targetUri.toString() !== src.toString() && (await this.gate.refuse(targetUri, 'named'))) return;
     let existing: vscode.TextDocument | undefined;
     if (tf.placement === 'inline' || tf.isTestFile) existing = doc;
     else if (src.scheme !== 'untitled') {
@@ -297,9 +301,9 @@ function recordChanges(s: EditSession, line: number): ContentChange[] {
   return changes;
 }
 
-export function registerEditFeatures(services: Services): vscode.Disposable[] {
+export function registerEditFeatures(services: Services, gate: ContentGate): vscode.Disposable[] {
   const pending = new PendingEdits();
-  const actions = new EditActions(services, pending);
+  const actions = new EditActions(services, pending, gate);
   const decide = async (accept: boolean, target?: unknown, ids?: unknown) => {
     const s = pending.resolve(target);
     if (!s) {
@@ -322,7 +326,7 @@ export function registerEditFeatures(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand(Commands.generateTests, () => actions.generateTests()),
     vscode.commands.registerCommand(Commands.acceptEdit, (target?: unknown, ids?: unknown) => decide(true, target, ids)),
     vscode.commands.registerCommand(Commands.rejectEdit, (target?: unknown, ids?: unknown) => decide(false, target, ids)),
-    ...registerInlineEdit(services, pending),
+    ...registerInlineEdit(services, pending, gate),
     ...registerCodeActions(pending),
     // For tests and diagnostics: what is pending where, and what the editor draws for it.
     vscode.commands.registerCommand('qwen.internal.pendingEdits', () =>

@@ -3,10 +3,11 @@ import { Commands } from '../constants';
 import type { ChatController } from '../chat/controller';
 import type { ChatViewProvider } from '../chat/viewProvider';
 import { estimateTokens } from '../chat/history';
+import type { ContentGate } from '../policy/vscode/contentGate';
 import { resolveTarget } from './target';
 
 /** `Qwen: Explain Selection`: a new turn in the current conversation, streamed in the chat view. */
-export function registerExplainCommand(controller: ChatController, view: ChatViewProvider): vscode.Disposable {
+export function registerExplainCommand(controller: ChatController, view: ChatViewProvider, gate: ContentGate): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.explainSelection, async () => {
     const target = await resolveTarget();
     if (!target) {
@@ -14,6 +15,8 @@ export function registerExplainCommand(controller: ChatController, view: ChatVie
       return;
     }
     const doc = target.document;
+    // A selection the user made is still never sent from a secret, nor through a link to one.
+    if (await gate.refuse(doc.uri, 'selected')) return;
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     const name = rel.split('/').pop() ?? rel;
     const lines = `${target.range.start.line + 1}-${target.range.end.line + 1}`;

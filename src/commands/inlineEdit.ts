@@ -6,16 +6,18 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { ExcludedFileError, inlineEditPrompt, type InlineAttempt } from '../prompts/actions';
 import type { Services } from '../services';
+import type { ContentGate } from '../policy/vscode/contentGate';
 import { InlineWriter } from '../editor/inline';
 import { runRequest } from '../editor/request';
 import type { EditSession, PendingEdits } from '../editor/sessions';
-import { codeContext, isExcluded, type Snapshot, snapshotForEditor, snapshotOf, withTrailingEol } from '../editor/snapshot';
+import { codeContext, type Snapshot, snapshotForEditor, snapshotOf, withTrailingEol } from '../editor/snapshot';
 import { editorForArgs, promptOptions, warnExcluded, where } from '../editor/common';
 
 class InlineEdits {
   constructor(
     private readonly services: Services,
     private readonly pending: PendingEdits,
+    private readonly gate: ContentGate,
   ) {}
 
   async command(raw: unknown): Promise<void> {
@@ -26,7 +28,7 @@ class InlineEdits {
       return;
     }
     const doc = editor.document;
-    if (isExcluded(doc.uri)) return warnExcluded(doc.uri);
+    if (await this.gate.refuse(doc.uri, 'selected')) return;
     const existing = this.pending.get(doc);
     if (existing && existing.mode === 'inline' && existing.phase === 'pending' && existing.inline) return this.refine(editor, existing);
     if (existing && !(await this.pending.makeRoom(doc))) return;
@@ -148,7 +150,7 @@ class InlineEdits {
   }
 }
 
-export function registerInlineEdit(services: Services, pending: PendingEdits): vscode.Disposable[] {
-  const edits = new InlineEdits(services, pending);
+export function registerInlineEdit(services: Services, pending: PendingEdits, gate: ContentGate): vscode.Disposable[] {
+  const edits = new InlineEdits(services, pending, gate);
   return [vscode.commands.registerCommand(Commands.inlineEdit, (a?: unknown) => edits.command(a))];
 }

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { PromptOptions } from '../prompts/actions';
 import { PROPOSAL_SCHEME } from './sessions';
-import { excludePatterns, relativePath, type Snapshot } from './snapshot';
+import { readPatterns } from '../policy/vscode/contentGate';
+import { relativePath, type Snapshot } from './snapshot';
 
 export function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
@@ -15,7 +16,7 @@ export function where(s: Snapshot): string {
 }
 
 export function promptOptions(): PromptOptions {
-  return { exclude: excludePatterns(), locale: vscode.env.language };
+  return { exclude: readPatterns(), locale: vscode.env.language };
 }
 
 /** The editor an action is about: the one for `uri` when given, else the active one. */

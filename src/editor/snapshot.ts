@@ -2,9 +2,7 @@
 // version it was read from, plus what the prompt needs around it (path, language, nearby lines,
 // diagnostics). Taken in one synchronous step so text, offsets and version always agree.
 import * as vscode from 'vscode';
-import { Settings } from '../constants';
 import type { CodeContext, DiagnosticInfo } from '../prompts/actions';
-import { DEFAULT_EXCLUDE_PATTERNS, isExcludedPath } from '../prompts/exclude';
 import type { Eol, IndentStyle } from '../edits/text';
 import { resolveTarget } from '../commands/target';
 
@@ -109,15 +107,4 @@ export function diagnosticsIn(doc: vscode.TextDocument, range: vscode.Range): vs
     .getDiagnostics(doc.uri)
     .filter((d) => d.range.intersection(range) !== undefined)
     .sort((a, b) => a.severity - b.severity || a.range.start.compareTo(b.range.start));
-}
-
-/** The exclude patterns: the defaults always apply, `qwen.context.exclude` can only add. */
-export function excludePatterns(): string[] {
-  const extra = vscode.workspace.getConfiguration(Settings.section).get<unknown>('context.exclude', []);
-  return [...DEFAULT_EXCLUDE_PATTERNS, ...(Array.isArray(extra) ? extra.filter((x): x is string => typeof x === 'string') : [])];
-}
-
-export function isExcluded(uri: vscode.Uri): boolean {
-  const patterns = excludePatterns();
-  return isExcludedPath(relativePath(uri), patterns) || isExcludedPath(uri.path, patterns);
 }
