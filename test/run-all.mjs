@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: build, then every test stage, then one closing line `N passed, N failed`.
+// `npm test`: build, type check and layering lint, then every test stage, then one closing line `N passed, N failed`.
 //   node test/run-all.mjs                      build + unit + webview + integration + e2e
 //   node test/run-all.mjs unit|webview|integration|e2e build + the stages named (several allowed)
 // unit:        mocha on out/test/unit/**/*.test.js in plain Node
@@ -138,10 +138,14 @@ async function main() {
   const build = await run(process.execPath, [join(repo, 'esbuild.mjs')], { timeoutS: 300 });
   // esbuild strips types without checking them: the strict type check runs as part of the build.
   const typecheck = build.code === 0 ? await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repo, '--noEmit'], { timeoutS: 300 }) : undefined;
+  // The layering rules (test/lint/layers.cjs): which folder may import which, and no runtime cycle.
+  const lint = typecheck?.code === 0 ? await run(process.execPath, [join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', join(repo, 'test', 'lint', 'layers.cjs'), '--output-type', 'err'], { timeoutS: 120 }) : undefined;
   if (build.code !== 0) {
     summary.push({ stage: 'build', passes: 0, failures: 1, note: `node esbuild.mjs failed (exit ${build.code})` });
   } else if (typecheck && typecheck.code !== 0) {
     summary.push({ stage: 'build', passes: 0, failures: 1, note: `tsc --noEmit found type errors (exit ${typecheck.code})` });
+  } else if (lint && lint.code !== 0) {
+    summary.push({ stage: 'lint', passes: 0, failures: 1, note: `dependency-cruiser found layering violations (exit ${lint.code})` });
   } else {
     for (const stage of stages) {
       console.log(`\n[run-all] ${stage}`);

@@ -4,7 +4,7 @@ import type { ChatController } from '../chat/controller';
 import type { ChatViewProvider } from '../chat/viewProvider';
 import { estimateTokens } from '../chat/history';
 import type { ContentGate } from '../policy/vscode/contentGate';
-import { resolveTarget } from './target';
+import { resolveTarget } from '../editor/selectionTarget';
 
 /** `Qwen: Explain Selection`: a new turn in the current conversation, streamed in the chat view. */
 export function registerExplainCommand(controller: ChatController, view: ChatViewProvider, gate: ContentGate): vscode.Disposable {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { CodeContext, DiagnosticInfo } from '../prompts/actions';
 import type { Eol, IndentStyle } from '../edits/text';
-import { resolveTarget } from '../commands/target';
+import { resolveTarget } from './selectionTarget';
 
 export interface Snapshot {
   doc: vscode.TextDocument;
@@ -41,7 +41,7 @@ export function snapshotOf(doc: vscode.TextDocument, range: vscode.Range, kind: 
 
 /**
  * The selection widened to whole lines, else the enclosing function, else the current line
- * (src/commands/target.ts), read again at once so the snapshot is of one version.
+ * (selectionTarget.ts), read again at once so the snapshot is of one version.
  */
 export async function snapshotForEditor(editor: vscode.TextEditor): Promise<Snapshot | undefined> {
   const t = await resolveTarget(editor);
