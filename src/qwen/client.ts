@@ -297,7 +297,7 @@ export class QwenClient {
   private streamOnce(req: ChatRequest, a: Attempt, onEvent: ((e: StreamEvent) => void) | undefined): Promise<ChatResult> {
     return new Promise<ChatResult>((resolve, reject) => {
       const { signal, ctx } = a;
-      const decoder = new ChatStreamDecoder(onEvent, ctx);
+      const decoder = new ChatStreamDecoder(onEvent, ctx, { maxLineChars: this.cfg.maxLineChars, maxAnswerChars: this.cfg.maxAnswerChars });
       if (signal?.aborted) {
         reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
         return;

@@ -24,6 +24,7 @@ export type QwenErrorKind =
   | 'dropped'
   | 'aborted'
   | 'invalid-response'
+  | 'too-large'
   | 'config';
 
 export type QwenAction =
@@ -57,8 +58,11 @@ export interface QwenErrorDetails {
   serverMessage?: string;
   /** content filter: whether the question or the answer was flagged */
   filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle';
+  /** 'no-event': bytes kept coming (keep-alive comments) but no event did */
+  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
   timeoutMs?: number;
+  /** too-large: the cap that was passed, in characters */
+  sizeLimit?: number;
   /** from Retry-After */
   retryAfterMs?: number;
   /** how many requests were made in all */
@@ -84,8 +88,9 @@ export class QwenError extends Error {
   model?: string;
   serverMessage?: string;
   filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle';
+  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
   timeoutMs?: number;
+  sizeLimit?: number;
   retryAfterMs?: number;
   attempts?: number;
   inStream?: boolean;
@@ -110,6 +115,7 @@ export class QwenError extends Error {
     this.filtered = details.filtered;
     this.timeoutPhase = details.timeoutPhase;
     this.timeoutMs = details.timeoutMs;
+    this.sizeLimit = details.sizeLimit;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
     this.inStream = details.inStream;
