@@ -12,6 +12,7 @@ import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection,
 import { backoffDelay } from './retry';
 import { CompletionSchema, ModelListSchema, type Completion } from './schema';
 import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
+import { scrub } from './scrub';
 import { chooseProxy, send, tunnelAgent, type ProxyChoice } from './transport';
 import type { ChatRequest, ChatResult, ClientConfig, StreamEvent, StreamOptions, ToolCall } from './types';
 
@@ -74,6 +75,7 @@ export class QwenClient {
     });
     const sink = config.log;
     const secrets = [config.apiKey];
+    // The key never reaches a log line, even inside text a server echoed.
     this.log = sink ? (level, message) => sink(level, scrub(message, secrets)) : () => {};
   }
 
@@ -172,7 +174,8 @@ export class QwenClient {
       return resolveBaseUrl(this.cfg);
     } catch (e) {
       const msg = e instanceof BaseUrlError ? e.message : String(e);
-      throw new QwenError({ kind: 'config', code: e instanceof BaseUrlError ? `base-url-${e.reason}` : 'base-url', serverMessage: msg, actions: ['openSettings'], provider: this.preset.id, providerLabel: this.preset.label });
+      const code = e instanceof BaseUrlError ? `base-url-${e.reason}` : 'base-url';
+      throw new QwenError({ kind: 'config', code, serverMessage: msg, actions: code === 'base-url-credentials' ? ['openSettings', 'setApiKey'] : ['openSettings'], provider: this.preset.id, providerLabel: this.preset.label });
     }
   }
 
@@ -691,13 +694,6 @@ function sleep(ms: number, signal: AbortSignal | undefined, ctx: ErrorContext): 
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** The key never reaches a log line, even inside text a server echoed. */
-function scrub(message: string, secrets: (string | undefined)[]): string {
-  let out = message;
-  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
-  return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

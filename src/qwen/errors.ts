@@ -2,6 +2,7 @@
 // said (status, body, socket error) into it. The user-facing sentence comes from messages.ts.
 import { describeError } from './messages';
 import { ErrorBodySchema } from './schema';
+import { scrub } from './scrub';
 import type { ChatResult, ProviderId } from './types';
 
 export type QwenErrorKind =
@@ -151,9 +152,7 @@ const MAX_SERVER_MESSAGE = 200;
 /** The server's words, made safe to show: one line, bounded, without the key. */
 export function cleanServerText(text: unknown, secrets: (string | undefined)[]): string | undefined {
   if (typeof text !== 'string') return undefined;
-  let t = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  for (const s of secrets) if (s && s.length >= 6) t = t.split(s).join('***');
-  t = t.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
+  let t = scrub(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim(), secrets);
   if (t.length > MAX_SERVER_MESSAGE) t = t.slice(0, MAX_SERVER_MESSAGE - 1) + '…';
   return t || undefined;
 }

@@ -147,6 +147,7 @@ export function describeError(e: DescribableError, locale: MessageLocale = 'en')
         ? `${cap(where(e))} sent a stream line longer than ${sizeText(e.sizeLimit)} without ending it, so reading stopped${kept(e)}.`
         : `The answer from ${where(e)} grew past ${sizeText(e.sizeLimit)}, the most Qwen Coder keeps, so reading stopped${kept(e)}.`;
     case 'config':
+      if (e.code === 'base-url-credentials') return `The address in qwen.baseUrl contains a user name or password, which is never sent: remove it, and store your key with "Qwen: Set API Key", which keeps it in VS Code's secret storage (nothing was sent).`;
       return `The connection settings are incomplete${quoted(e.serverMessage)}: check qwen.provider and qwen.baseUrl.`;
   }
 }
@@ -156,6 +157,7 @@ export const DETAILS = {
   customNeedsBaseUrl: 'A custom provider needs qwen.baseUrl.',
   baseUrlInvalid: 'qwen.baseUrl is not a valid URL.',
   baseUrlScheme: 'qwen.baseUrl must start with https:// or http://.',
+  baseUrlCredentials: 'qwen.baseUrl must not contain a user name or password.',
   noModel: 'no model is set and the server lists none',
   toolsNeedNonStream: 'tools need a non-streaming call, which this model does not allow',
 };

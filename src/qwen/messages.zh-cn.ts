@@ -118,6 +118,7 @@ export function describeErrorZhCn(e: DescribableError): string {
         ? `${where(e)}发送了超过 ${sizeText(e.sizeLimit)} 仍未结束的一行数据，已停止读取${kept(e)}。`
         : `来自${where(e)}的回答超过了 Qwen Coder 最多保留的 ${sizeText(e.sizeLimit)}，已停止读取${kept(e)}。`;
     case 'config':
+      if (e.code === 'base-url-credentials') return 'qwen.baseUrl 中的地址包含用户名或密码，这些信息不会被发送：请将其删除，并用“Qwen: 设置 API 密钥”把密钥保存到 VS Code 的机密存储中（未发送任何内容）。';
       return `连接设置不完整${quoted(e.serverMessage)}：请检查 qwen.provider 和 qwen.baseUrl。`;
   }
 }
