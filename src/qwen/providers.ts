@@ -119,7 +119,7 @@ export function resolveBaseUrl(config: Pick<ClientConfig, 'provider' | 'baseUrl'
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new BaseUrlError(DETAILS.baseUrlScheme, 'invalid');
   }
-  // Node would send them as Basic auth next to the Bearer key, and they would show wherever the URL does.
+  // The request never carries them (only the Bearer key), so they would do nothing but show wherever the URL does.
   if (url.username || url.password) throw new BaseUrlError(DETAILS.baseUrlCredentials, 'credentials');
   url.search = '';
   url.hash = '';
