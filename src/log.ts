@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { redact } from './redact';
+import { scrub } from './qwen/scrub';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * The "Qwen" log channel. Every line passes through `redact` with every key this session has seen,
+ * The "Qwen" log channel. Every line passes through `scrub` with every key this session has seen,
  * so a key can never reach the log even if a caller formats one by mistake.
  */
 export class Log implements vscode.Disposable {
@@ -23,7 +23,7 @@ export class Log implements vscode.Disposable {
   }
 
   scrub(text: string): string {
-    return redact(text, this.secrets);
+    return scrub(text, this.secrets);
   }
 
   write(level: LogLevel, message: string): void {

@@ -6,7 +6,8 @@ import { readProxySettings, readSettings, type QwenSettings } from './config';
 import { KeyStore, SecretStoreUnavailableError } from './secrets';
 import type { Log } from './log';
 import type { StreamTracker } from './streams';
-import { PROVIDERS, QwenClient, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
+import { BaseUrlError, PROVIDERS, QwenClient, QwenError, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
+import { errorText } from './errorText';
 import type { ClientConfig } from './qwen/types';
 
 const APPROVED_HTTP_HOSTS = 'qwen.approvedHttpHosts';
@@ -69,11 +70,15 @@ export class Services implements vscode.Disposable {
     let baseUrl: string;
     try {
       baseUrl = resolveBaseUrl({ provider: settings.provider, baseUrl: settings.baseUrl || undefined });
-    } catch {
+    } catch (e) {
       if (opts.interactive) {
         const open = vscode.l10n.t('Open Settings');
+        // User-info in the URL is refused, never sent: the sentence says where keys go, without echoing them.
+        const message = e instanceof BaseUrlError && e.reason === 'credentials'
+          ? errorText(new QwenError({ kind: 'config', code: 'base-url-credentials' }))
+          : vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.');
         void vscode.window
-          .showErrorMessage(vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.'), open)
+          .showErrorMessage(message, open)
           .then((a) => a === open && vscode.commands.executeCommand('workbench.action.openSettings', 'qwen.baseUrl'));
       }
       return { unavailable: 'badBaseUrl' };

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { getModelInfo, type ModelInfo } from './catalog';
+import { IdleWatch } from './idleWatch';
 import { errorFromNetwork, errorFromResponse, errorFromStream, QwenError, type ErrorContext } from './errors';
 import { DETAILS } from './messages';
 import { BaseUrlError, PROVIDERS, resolveBaseUrl, type ProviderPreset } from './providers';
@@ -11,6 +12,7 @@ import { buildRequestBody, isThinkingNonStreamRejection, isToolsStreamRejection,
 import { backoffDelay } from './retry';
 import { CompletionSchema, ModelListSchema, type Completion } from './schema';
 import { ChatStreamDecoder, emptyResult, usageFromWire } from './stream';
+import { scrub } from './scrub';
 import { chooseProxy, send, tunnelAgent, type ProxyChoice } from './transport';
 import type { ChatRequest, ChatResult, ClientConfig, StreamEvent, StreamOptions, ToolCall } from './types';
 
@@ -73,6 +75,7 @@ export class QwenClient {
     });
     const sink = config.log;
     const secrets = [config.apiKey];
+    // The key never reaches a log line, even inside text a server echoed.
     this.log = sink ? (level, message) => sink(level, scrub(message, secrets)) : () => {};
   }
 
@@ -171,7 +174,8 @@ export class QwenClient {
       return resolveBaseUrl(this.cfg);
     } catch (e) {
       const msg = e instanceof BaseUrlError ? e.message : String(e);
-      throw new QwenError({ kind: 'config', code: e instanceof BaseUrlError ? `base-url-${e.reason}` : 'base-url', serverMessage: msg, actions: ['openSettings'], provider: this.preset.id, providerLabel: this.preset.label });
+      const code = e instanceof BaseUrlError ? `base-url-${e.reason}` : 'base-url';
+      throw new QwenError({ kind: 'config', code, serverMessage: msg, actions: code === 'base-url-credentials' ? ['openSettings', 'setApiKey'] : ['openSettings'], provider: this.preset.id, providerLabel: this.preset.label });
     }
   }
 
@@ -297,7 +301,7 @@ export class QwenClient {
   private streamOnce(req: ChatRequest, a: Attempt, onEvent: ((e: StreamEvent) => void) | undefined): Promise<ChatResult> {
     return new Promise<ChatResult>((resolve, reject) => {
       const { signal, ctx } = a;
-      const decoder = new ChatStreamDecoder(onEvent, ctx);
+      const decoder = new ChatStreamDecoder(onEvent, ctx, { maxLineChars: this.cfg.maxLineChars, maxAnswerChars: this.cfg.maxAnswerChars });
       if (signal?.aborted) {
         reject(new QwenError({ kind: 'aborted', ...ctxFields(ctx) }));
         return;
@@ -365,8 +369,27 @@ export class QwenClient {
         const status = response.statusCode ?? 0;
         // rawHeaders, not headers: node builds the headers object on first use, ~20 µs on a cold wake-up.
         const type = contentType(response.rawHeaders);
-        if (status < 200 || status >= 300 || type.includes('html')) {
+        // The first-byte timer keeps running until a body byte arrives; then the idle watch takes
+        // over. Bodies read whole (errors, JSON) get the same clocks as a stream.
+        const idleMs = this.cfg.idleTimeoutMs;
+        const noEventMs = this.cfg.noEventTimeoutMs ?? this.cfg.firstByteTimeoutMs + this.cfg.idleTimeoutMs;
+        const startIdleWatch = (sse: boolean) => {
           clearTimeout(headerTimer);
+          if (settled) return;
+          idle = new IdleWatch(
+            idleMs,
+            () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
+            sse ? { count: () => decoder.chunks, limitMs: noEventMs, onNone: () => fail(new QwenError({ kind: 'timeout', timeoutPhase: 'no-event', timeoutMs: noEventMs, retryable: true, actions: ['retry'], ...ctxFields(ctx) })) } : undefined,
+          );
+        };
+        const watchWholeBody = () => {
+          response.on('data', () => {
+            if (idle) idle.touch();
+            else startIdleWatch(false);
+          });
+        };
+        if (status < 200 || status >= 300 || type.includes('html')) {
+          watchWholeBody();
           readBody(response, MAX_ERROR_BODY).then((text) => {
             const err = errorFromResponse(status, response.headers, text, ctx);
             fail(isToolsStreamRejection(status, err.serverMessage, req) ? new ModeRejection('non-stream') : err);
@@ -389,7 +412,7 @@ export class QwenClient {
           }
         };
         if (type.includes('json')) {
-          clearTimeout(headerTimer);
+          watchWholeBody();
           readBody(response, MAX_JSON_BODY).then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
           return;
         }
@@ -397,14 +420,6 @@ export class QwenClient {
         // The first chunk usually arrives with the headers, in the same socket read: it is delivered
         // before any timer bookkeeping (swapping the header timer for the idle watch costs tens of µs
         // when the process has just woken up with cold caches); the swap follows it.
-        const idleMs = this.cfg.idleTimeoutMs;
-        const startIdleWatch = () => {
-          clearTimeout(headerTimer);
-          if (settled) return;
-          idle = new IdleWatch(idleMs, () =>
-            fail(new QwenError({ kind: 'timeout', timeoutPhase: 'idle', timeoutMs: idleMs, retryable: true, actions: decoder.delivered ? ['continue', 'retry'] : ['retry'], ...ctxFields(ctx) })),
-          );
-        };
         let first = true;
         let diverted = false;
         // When the process fell behind, the socket hands over megabytes in one go; parsing them all
@@ -426,8 +441,10 @@ export class QwenClient {
           setImmediate(() => setImmediate(resume));
         };
         const onData = (buf: Buffer) => {
-          if (settled || diverted) return;
+          if (settled) return;
+          // A diverted body (JSON or HTML after all) is read by readRest, but its bytes still count as life.
           idle?.touch();
+          if (diverted) return;
           if ((unchecked += buf.length) >= YIELD_CHECK_BYTES) {
             unchecked = 0;
             if (sliceStart < 0) {
@@ -444,7 +461,7 @@ export class QwenClient {
             const c = firstNonSpace(buf);
             if (c === 0x3c /* < */ || c === 0x7b /* { */) {
               diverted = true;
-              startIdleWatch();
+              startIdleWatch(false);
               const whole = readRest(response, buf, c === 0x3c ? MAX_ERROR_BODY : MAX_JSON_BODY);
               if (c === 0x3c) whole.then((text) => fail(errorFromResponse(status, { 'content-type': 'text/html' }, text, ctx)), (e) => fail(classifySocketError(e, ctx, false)));
               else whole.then(deliverWhole, (e) => fail(classifySocketError(e, ctx, false)));
@@ -457,7 +474,7 @@ export class QwenClient {
             fail(e);
             return;
           }
-          if (idle === undefined) startIdleWatch();
+          if (idle === undefined) startIdleWatch(true);
           if (decoder.done) succeed();
         };
         response.on('data', onData);
@@ -528,35 +545,6 @@ export class QwenClient {
         );
       });
     });
-  }
-}
-
-/**
- * An idle timeout that costs one integer increment per network chunk instead of re-arming a timer
- * (or reading a clock) each time: a timer looks every quarter of the timeout and fires once four
- * looks in a row saw no chunk, i.e. after between 1 and 1.25 timeouts of silence.
- */
-class IdleWatch {
-  private ticks = 0;
-  private seen = 0;
-  private quietLooks = 0;
-  private readonly timer: NodeJS.Timeout;
-  constructor(ms: number, onIdle: () => void) {
-    this.timer = setInterval(() => {
-      if (this.ticks !== this.seen) {
-        this.seen = this.ticks;
-        this.quietLooks = 0;
-      } else if (++this.quietLooks >= 4) {
-        clearInterval(this.timer);
-        onIdle();
-      }
-    }, Math.max(1, ms / 4));
-  }
-  touch(): void {
-    this.ticks++;
-  }
-  stop(): void {
-    clearInterval(this.timer);
   }
 }
 
@@ -706,13 +694,6 @@ function sleep(ms: number, signal: AbortSignal | undefined, ctx: ErrorContext): 
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** The key never reaches a log line, even inside text a server echoed. */
-function scrub(message: string, secrets: (string | undefined)[]): string {
-  let out = message;
-  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
-  return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

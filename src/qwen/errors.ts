@@ -2,6 +2,7 @@
 // said (status, body, socket error) into it. The user-facing sentence comes from messages.ts.
 import { describeError } from './messages';
 import { ErrorBodySchema } from './schema';
+import { scrub } from './scrub';
 import type { ChatResult, ProviderId } from './types';
 
 export type QwenErrorKind =
@@ -24,6 +25,7 @@ export type QwenErrorKind =
   | 'dropped'
   | 'aborted'
   | 'invalid-response'
+  | 'too-large'
   | 'config';
 
 export type QwenAction =
@@ -57,8 +59,11 @@ export interface QwenErrorDetails {
   serverMessage?: string;
   /** content filter: whether the question or the answer was flagged */
   filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle';
+  /** 'no-event': bytes kept coming (keep-alive comments) but no event did */
+  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
   timeoutMs?: number;
+  /** too-large: the cap that was passed, in characters */
+  sizeLimit?: number;
   /** from Retry-After */
   retryAfterMs?: number;
   /** how many requests were made in all */
@@ -84,8 +89,9 @@ export class QwenError extends Error {
   model?: string;
   serverMessage?: string;
   filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle';
+  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
   timeoutMs?: number;
+  sizeLimit?: number;
   retryAfterMs?: number;
   attempts?: number;
   inStream?: boolean;
@@ -110,6 +116,7 @@ export class QwenError extends Error {
     this.filtered = details.filtered;
     this.timeoutPhase = details.timeoutPhase;
     this.timeoutMs = details.timeoutMs;
+    this.sizeLimit = details.sizeLimit;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
     this.inStream = details.inStream;
@@ -145,9 +152,7 @@ const MAX_SERVER_MESSAGE = 200;
 /** The server's words, made safe to show: one line, bounded, without the key. */
 export function cleanServerText(text: unknown, secrets: (string | undefined)[]): string | undefined {
   if (typeof text !== 'string') return undefined;
-  let t = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  for (const s of secrets) if (s && s.length >= 6) t = t.split(s).join('***');
-  t = t.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
+  let t = scrub(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim(), secrets);
   if (t.length > MAX_SERVER_MESSAGE) t = t.slice(0, MAX_SERVER_MESSAGE - 1) + '…';
   return t || undefined;
 }

@@ -18,8 +18,9 @@ export interface DescribableError {
   model?: string;
   serverMessage?: string;
   filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle';
+  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
   timeoutMs?: number;
+  sizeLimit?: number;
   proxy?: string;
   inStream?: boolean;
   partial?: { text: string; reasoning: string; toolCalls: unknown[] };
@@ -47,6 +48,12 @@ function seconds(ms: number | undefined): string {
   if (!ms) return 'the allowed time';
   const s = Math.round(ms / 100) / 10;
   return `${s} second${s === 1 ? '' : 's'}`;
+}
+
+/** A cap in characters, said as the size a user thinks in (one character is about one byte here). */
+function sizeText(chars: number | undefined): string {
+  if (!chars) return 'the size limit';
+  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
 }
 
 function kept(e: DescribableError): string {
@@ -119,6 +126,7 @@ export function describeError(e: DescribableError, locale: MessageLocale = 'en')
     case 'network':
       return networkSentence(e);
     case 'timeout':
+      if (e.timeoutPhase === 'no-event') return `${cap(at(e))} sent nothing but keep-alive messages for ${seconds(e.timeoutMs)}${kept(e)}; try again or raise the idle timeout.`;
       return e.timeoutPhase === 'idle'
         ? `The answer stopped arriving for ${seconds(e.timeoutMs)}${kept(e)}; try again or raise the idle timeout.`
         : `${cap(at(e))} did not answer within ${seconds(e.timeoutMs)}: try again or raise the first-byte timeout.`;
@@ -134,7 +142,12 @@ export function describeError(e: DescribableError, locale: MessageLocale = 'en')
       return `The request was stopped${kept(e)}.`;
     case 'invalid-response':
       return `${cap(where(e))} sent something that is not a valid chat answer${kept(e)}: check the base URL and model.`;
+    case 'too-large':
+      return e.code === 'line'
+        ? `${cap(where(e))} sent a stream line longer than ${sizeText(e.sizeLimit)} without ending it, so reading stopped${kept(e)}.`
+        : `The answer from ${where(e)} grew past ${sizeText(e.sizeLimit)}, the most Qwen Coder keeps, so reading stopped${kept(e)}.`;
     case 'config':
+      if (e.code === 'base-url-credentials') return `The address in qwen.baseUrl contains a user name or password, which is never sent: remove it, and store your key with "Qwen: Set API Key", which keeps it in VS Code's secret storage (nothing was sent).`;
       return `The connection settings are incomplete${quoted(e.serverMessage)}: check qwen.provider and qwen.baseUrl.`;
   }
 }
@@ -144,6 +157,7 @@ export const DETAILS = {
   customNeedsBaseUrl: 'A custom provider needs qwen.baseUrl.',
   baseUrlInvalid: 'qwen.baseUrl is not a valid URL.',
   baseUrlScheme: 'qwen.baseUrl must start with https:// or http://.',
+  baseUrlCredentials: 'qwen.baseUrl must not contain a user name or password.',
   noModel: 'no model is set and the server lists none',
   toolsNeedNonStream: 'tools need a non-streaming call, which this model does not allow',
 };

@@ -22,6 +22,11 @@ function seconds(ms: number | undefined): string {
   return `${Math.round(ms / 100) / 10} 秒`;
 }
 
+function sizeText(chars: number | undefined): string {
+  if (!chars) return '大小上限';
+  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
+}
+
 function kept(e: DescribableError): string {
   const p = e.partial;
   return p && (p.text || p.reasoning || p.toolCalls.length) ? '，已收到的内容已保留' : '';
@@ -92,6 +97,7 @@ export function describeErrorZhCn(e: DescribableError): string {
     case 'network':
       return networkSentence(e);
     case 'timeout':
+      if (e.timeoutPhase === 'no-event') return `${at(e)}已有 ${seconds(e.timeoutMs)}只发送保活消息${kept(e)}；请重试，或调大空闲超时。`;
       return e.timeoutPhase === 'idle'
         ? `回答已有 ${seconds(e.timeoutMs)}没有继续到达${kept(e)}；请重试，或调大空闲超时。`
         : `${at(e)}在 ${seconds(e.timeoutMs)}内没有响应：请重试，或调大首字节超时。`;
@@ -107,7 +113,12 @@ export function describeErrorZhCn(e: DescribableError): string {
       return `请求已停止${kept(e)}。`;
     case 'invalid-response':
       return `${where(e)}返回的不是有效的对话回答${kept(e)}：请检查基础 URL 和模型。`;
+    case 'too-large':
+      return e.code === 'line'
+        ? `${where(e)}发送了超过 ${sizeText(e.sizeLimit)} 仍未结束的一行数据，已停止读取${kept(e)}。`
+        : `来自${where(e)}的回答超过了 Qwen Coder 最多保留的 ${sizeText(e.sizeLimit)}，已停止读取${kept(e)}。`;
     case 'config':
+      if (e.code === 'base-url-credentials') return 'qwen.baseUrl 中的地址包含用户名或密码，这些信息不会被发送：请将其删除，并用“Qwen: 设置 API 密钥”把密钥保存到 VS Code 的机密存储中（未发送任何内容）。';
       return `连接设置不完整${quoted(e.serverMessage)}：请检查 qwen.provider 和 qwen.baseUrl。`;
   }
 }

@@ -94,7 +94,7 @@ export const PROVIDERS: Record<ProviderId, ProviderPreset> = {
 export class BaseUrlError extends Error {
   constructor(
     message: string,
-    readonly reason: 'missing' | 'invalid',
+    readonly reason: 'missing' | 'invalid' | 'credentials',
   ) {
     super(message);
     this.name = 'BaseUrlError';
@@ -104,7 +104,7 @@ export class BaseUrlError extends Error {
 /**
  * The base URL requests go to: qwen.baseUrl when set (gateways, proxies, custom servers), else the
  * preset's. No trailing slash, so `${base}/chat/completions` is always right. Throws BaseUrlError
- * for custom without a URL and for anything that is not an http(s) URL.
+ * for custom without a URL, for anything that is not an http(s) URL, and for a URL with user-info.
  */
 export function resolveBaseUrl(config: Pick<ClientConfig, 'provider' | 'baseUrl'>): string {
   const preset = PROVIDERS[config.provider] ?? PROVIDERS.custom;
@@ -119,6 +119,8 @@ export function resolveBaseUrl(config: Pick<ClientConfig, 'provider' | 'baseUrl'
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new BaseUrlError(DETAILS.baseUrlScheme, 'invalid');
   }
+  // The request never carries them (only the Bearer key), so they would do nothing but show wherever the URL does.
+  if (url.username || url.password) throw new BaseUrlError(DETAILS.baseUrlCredentials, 'credentials');
   url.search = '';
   url.hash = '';
   return url.toString().replace(/\/+$/, '');

@@ -81,6 +81,19 @@ export function usageFromWire(u: WireUsage | null | undefined, meta: WireMeta | 
   return usage;
 }
 
+/**
+ * No real chunk comes near a few MB, so a line longer than this is a broken or hostile server;
+ * without a cap its bytes would be buffered for as long as they keep coming.
+ */
+export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+/** Generous: the bench streams a 50 MB answer, and nothing a person reads comes close. */
+export const MAX_ANSWER_CHARS = 64 * 1024 * 1024;
+
+export interface StreamLimits {
+  maxLineChars?: number;
+  maxAnswerChars?: number;
+}
+
 export function emptyResult(): ChatResult {
   return { text: '', reasoning: '', toolCalls: [] };
 }
@@ -111,15 +124,24 @@ export class ChatStreamDecoder {
   private flushing = false;
   private sawComment = false;
   private pending: QwenError | undefined;
+  /** characters kept so far: text, reasoning and tool arguments */
+  private size = 0;
+  private readonly maxAnswer: number;
 
   constructor(
     private readonly onEvent: ((event: StreamEvent) => void) | undefined,
     private readonly ctx: ErrorContext,
+    limits: StreamLimits = {},
   ) {
+    this.maxAnswer = limits.maxAnswerChars ?? MAX_ANSWER_CHARS;
+    const maxLine = limits.maxLineChars ?? MAX_LINE_CHARS;
     this.parser = createParser({
       onEvent: (e) => this.onMessage(e),
-      onError: () => {
-        // eventsource-parser only reports buffer overflows, which we do not configure.
+      // The parser checks its buffered line against this in O(1) per feed, so the cap costs nothing per chunk.
+      maxBufferSize: maxLine,
+      onError: (err) => {
+        // Unknown fields and bad `retry:` values are ignorable; only an overflow ends the stream.
+        if (err.type === 'max-buffer-size-exceeded') this.fail(this.tooLarge('line', maxLine));
       },
       onComment: () => {
         // `: keep-alive` and friends: nothing to do, but they prove this is an SSE stream.
@@ -168,6 +190,17 @@ export class ChatStreamDecoder {
       model: this.ctx.model,
       proxy: this.ctx.proxy,
     };
+  }
+
+  private tooLarge(code: 'line' | 'answer', sizeLimit: number): QwenError {
+    return new QwenError({ kind: 'too-large', code, sizeLimit, ...this.errorBase() });
+  }
+
+  /** Counts `chars` more against the answer cap; past it, ends the stream before they are kept. */
+  private admit(chars: number): boolean {
+    if ((this.size += chars) <= this.maxAnswer) return true;
+    this.fail(this.tooLarge('answer', this.maxAnswer));
+    return false;
   }
 
   private raise(): void {
@@ -236,6 +269,7 @@ export class ChatStreamDecoder {
         if (d) {
           const reasoning = d.reasoning_content ?? d.reasoning;
           if (reasoning) {
+            if (!this.admit(reasoning.length)) return;
             this.reasoning.push(reasoning);
             this.emit({ type: 'reasoning', text: reasoning });
           }
@@ -243,6 +277,7 @@ export class ChatStreamDecoder {
           if (content) {
             const text = typeof content === 'string' ? content : partsText(content);
             if (text) {
+              if (!this.admit(text.length)) return;
               this.text.push(text);
               this.emit({ type: 'text', text });
             }
@@ -250,7 +285,7 @@ export class ChatStreamDecoder {
           if (d.tool_calls) this.addToolFragments(d.tool_calls);
         }
         const fr = c.finish_reason;
-        if (fr) this.finish(fr);
+        if (fr && !this.stopped) this.finish(fr);
         if (this.stopped) return;
       }
     }
@@ -291,7 +326,10 @@ export class ChatStreamDecoder {
       const fn = f.function;
       if (fn) {
         if (fn.name && !draft.name) draft.name = fn.name;
-        if (fn.arguments) draft.arguments += fn.arguments;
+        if (fn.arguments) {
+          if (!this.admit(fn.arguments.length)) return;
+          draft.arguments += fn.arguments;
+        }
       }
     }
     this.res.toolCalls = this.drafts.map(toToolCall);

@@ -126,6 +126,12 @@ export interface ClientConfig {
   idleTimeoutMs?: number;
   /** until the headers of a non-streaming request arrive: the server writes them after the whole answer (default 300000) */
   requestTimeoutMs?: number;
+  /** longest a stream may go on with no event, only comments or keep-alives (default firstByteTimeoutMs + idleTimeoutMs) */
+  noEventTimeoutMs?: number;
+  /** longest SSE line (or multi-line event) in characters (default 4 MiB): no real chunk comes close */
+  maxLineChars?: number;
+  /** longest answer in characters, text, reasoning and tool arguments together (default 64 MiB) */
+  maxAnswerChars?: number;
   userAgent?: string;
   /** redacted diagnostics; never receives the key */
   log?: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;

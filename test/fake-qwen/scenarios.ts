@@ -4,6 +4,7 @@
 import type { ScenarioContext } from './server';
 import { aggregate, contentChunk, dashscopeStream, DONE, event, finishChunk, firstChunk, newEnvelope, usageChunk } from './sse';
 import { hugeStream, longStream } from './fixtures';
+import { HOSTILE_SCENARIOS } from './hostile';
 
 export type ScenarioHandler = (ctx: ScenarioContext) => Promise<void> | void;
 
@@ -165,4 +166,6 @@ export const SCENARIOS: Record<string, Scenario> = {
     description: 'drops the connection after the first (empty) chunk on the first attempt, then explain-code',
     run: (ctx) => ctx.fixture('dashscope-qwen3-coder-plus-explain', ctx.attempt <= Number(ctx.params.get('fail') ?? 1) ? { dropAfter: 1 } : {}),
   },
+  // ---- a hostile or broken server (hostile.ts) -------------------------------------------------
+  ...HOSTILE_SCENARIOS,
 };

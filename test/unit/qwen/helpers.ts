@@ -1,5 +1,6 @@
 // Shared by the client's unit tests: one fake server per file, a client pointed at it, and a
 // collector that records events exactly as the caller would see them.
+import * as assert from 'node:assert/strict';
 import { QwenClient, QwenError, type ChatRequest, type ChatResult, type ClientConfig, type StreamEvent } from '../../../src/qwen';
 import { startFakeQwen, type FakeQwen, type FakeQwenOptions } from '../../fake-qwen/server';
 
@@ -67,4 +68,15 @@ export function shape(events: StreamEvent[]): string[] {
   const out: string[] = [];
   for (const e of events) if (out[out.length - 1] !== e.type) out.push(e.type);
   return out;
+}
+
+/** Ends a request that would otherwise hang, so a missing limit fails the test instead of blocking it. */
+export const guard = (ms: number): AbortSignal => AbortSignal.timeout(ms);
+
+/** One sentence a user can read, never the key. */
+export function assertOneSentence(message: string): void {
+  assert.ok(message.length > 20 && message.length < 400, `reasonable length: ${message}`);
+  assert.match(message, /[.!]$/, 'ends like a sentence');
+  assert.equal(message.split(/[.!?] [A-Z]/).length, 1, `one sentence: ${message}`);
+  assert.ok(!message.includes(KEY), 'never the key');
 }
