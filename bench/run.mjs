@@ -5,7 +5,7 @@
 // state cannot colour another's) with the repo root as working directory. A bench prints anything
 // it likes, and finally ONE line:
 //     BENCH_RESULT {"figure.name": {"value": 1.23, "unit": "µs", "note": "how it was measured"}, ...}
-// with figure names exactly as in CONTRACT.md, or `BENCH_SKIP <reason>` when it cannot run here
+// with figure names that never change (the README's benchmark table names them), or `BENCH_SKIP <reason>` when it cannot run here
 // (its previous figures are then kept). Figures are merged into bench/results.json, a table is
 // printed, and the whole run must stay well under two minutes.
 //

@@ -1,4 +1,5 @@
-// Every public name of the extension in one place (CONTRACT.md). package.json holds the same ids;
+// Every public name of the extension in one place: users' keybindings and settings rely on them, so
+// they never change. package.json holds the same ids;
 // test/integration checks that the two agree.
 
 export const EXTENSION_ID = 'qwen-coder.qwen-coder';

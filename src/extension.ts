@@ -15,7 +15,7 @@ import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
 import { registerFixWithQwen } from './commands/fixWithQwen';
 import { commandStandIns, completionStandIns, proposalStandIn } from './standIns';
-import { closeStaleProposalTabs } from './staleProposals';
+import { closeStaleProposalTabs } from './editor/staleProposals';
 
 /**
  * The commands that need the core: all of the palette's but Stop (the shell's own), and two

@@ -31,7 +31,7 @@ export interface ResolvedKey {
   envVar?: string;
 }
 
-/** One secret per provider, with the provider's environment variable as the fallback (CONTRACT.md). */
+/** One secret per provider, with the provider's environment variable as the fallback (README, "Configure a key"). */
 export class KeyStore {
   private readonly changed = new vscode.EventEmitter<ProviderId>();
   readonly onDidChange = this.changed.event;

@@ -1,4 +1,4 @@
-// How a completion is asked for, by provider and model (QWEN-WIRE.md, "Request rules"):
+// How a completion is asked for, by provider and model:
 //  - fim:     POST /completions with Qwen-Coder's <|fim_prefix|>…<|fim_suffix|>…<|fim_middle|> prompt.
 //             DashScope serves it for qwen-coder-turbo / qwen2.5-coder in Beijing only; local servers
 //             (vLLM, Ollama, LM Studio) for the Qwen coder models they host.

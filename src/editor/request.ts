@@ -71,7 +71,7 @@ export async function runRequest(services: Services, o: RequestOptions): Promise
   );
 }
 
-/** CONTRACT "Where things are shown": a notification with the error's own buttons. */
+/** An editor command's error is a notification with the error's own buttons (Set API Key, Retry, Open Settings); a chat turn's stays in the turn. */
 export function showRequestError(services: Services, e: unknown, retry?: () => unknown): void {
   const buttons: Array<{ label: string; run: () => unknown }> = [];
   const add = (label: string, run: () => unknown) => {

@@ -1,9 +1,8 @@
 // Fitting what we would like to send into what the model can take: context items trimmed or
-// dropped by priority, and conversation history trimmed by whole turns from the oldest.
+// dropped by priority. (The chat's history is trimmed by whole turns in chat/history.ts.)
 
-import type { ChatMessage } from '../qwen/types';
 import { DEFAULT_EXCLUDE_PATTERNS, isExcludedPath } from './exclude';
-import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokens';
+import { estimateTokens } from './tokens';
 
 export interface ContextItem {
   id: string;
@@ -102,48 +101,4 @@ function trimLines(text: string, need: number, from: 'start' | 'end'): string {
     end = start;
   }
   return text.slice(0, end);
-}
-
-export function messageTokens(m: ChatMessage): number {
-  let n = MESSAGE_OVERHEAD_TOKENS;
-  if (typeof m.content === 'string') n += estimateTokens(m.content);
-  else if (m.content) for (const part of m.content) n += estimateTokens(part.text);
-  for (const call of m.tool_calls ?? []) n += MESSAGE_OVERHEAD_TOKENS + estimateTokens(call.function.name) + estimateTokens(call.function.arguments);
-  return n;
-}
-
-export interface HistoryTrim {
-  messages: ChatMessage[];
-  /** whole turns (a user message and the answers and tool results after it) left out, oldest first */
-  droppedTurns: number;
-  tokens: number;
-  /** false when the system messages and the last turn alone exceed the budget */
-  fits: boolean;
-}
-
-/**
- * Keeps the leading system messages and the newest turns that fit in `budgetTokens` (the
- * context window minus the room kept for the answer). A turn is never split, so a tool call
- * always keeps its result. The last turn is always kept.
- */
-export function trimHistory(messages: readonly ChatMessage[], budgetTokens: number): HistoryTrim {
-  let head = 0;
-  while (head < messages.length && messages[head].role === 'system') head++;
-  const turns: Array<{ start: number; end: number; tokens: number }> = [];
-  for (let i = head; i < messages.length; i++) {
-    if (messages[i].role === 'user' || turns.length === 0) turns.push({ start: i, end: i + 1, tokens: 0 });
-    const t = turns[turns.length - 1];
-    t.end = i + 1;
-    t.tokens += messageTokens(messages[i]);
-  }
-  let total = 0;
-  for (let i = 0; i < head; i++) total += messageTokens(messages[i]);
-  let keepFrom = turns.length;
-  for (let k = turns.length - 1; k >= 0; k--) {
-    if (k < turns.length - 1 && total + turns[k].tokens > budgetTokens) break;
-    total += turns[k].tokens;
-    keepFrom = k;
-  }
-  const kept = messages.slice(0, head).concat(keepFrom < turns.length ? messages.slice(turns[keepFrom].start) : []);
-  return { messages: kept, droppedTurns: keepFrom, tokens: total, fits: total <= budgetTokens };
 }

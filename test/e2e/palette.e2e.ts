@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { Workbench } from './driver';
 
-// CONTRACT.md, "Commands", second column.
+// What the palette shows for each public command (the README's command list).
 const PALETTE = [
   'Qwen: Set API Key',
   'Qwen: Clear API Key',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-// CONTRACT.md, "Commands": id -> what the palette shows. Written out here on purpose, rather than
+// The public commands: id -> what the palette shows (users' keybindings rely on both). Written out here on purpose, rather than
 // read from the extension's own constants, so a renamed id or title fails this test.
 const CONTRACT_COMMANDS: Record<string, string> = {
   'qwen.setApiKey': 'Qwen: Set API Key',

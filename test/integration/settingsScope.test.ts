@@ -1,4 +1,4 @@
-// A repository's .vscode/settings.json must not decide where the key is sent (CONTRACT.md: application scope).
+// A repository's .vscode/settings.json must not decide where the key is sent (application scope).
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { packContext, trimHistory } from '../../../src/prompts/context';
+import { packContext } from '../../../src/prompts/context';
 import { estimateTokens } from '../../../src/prompts/tokens';
-import type { ChatMessage } from '../../../src/qwen/types';
 
 const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} line ${i} with some code here;`).join('\n') + '\n';
 
@@ -54,51 +53,5 @@ describe('prompts/context: packContext', () => {
     const r = packContext([{ id: 's', text: lines('s', 100), priority: 9, required: true }], 10);
     assert.equal(r.overBudget, true);
     assert.equal(r.items.length, 1);
-  });
-});
-
-describe('prompts/context: trimHistory', () => {
-  const sys: ChatMessage = { role: 'system', content: 'You are helpful.' };
-  const turn = (i: number, size = 400): ChatMessage[] => [
-    { role: 'user', content: `question ${i} ` + 'q'.repeat(size) },
-    { role: 'assistant', content: `answer ${i} ` + 'a'.repeat(size) },
-  ];
-
-  it('keeps all when it fits', () => {
-    const msgs = [sys, ...turn(1), ...turn(2), { role: 'user', content: 'now' } as ChatMessage];
-    const r = trimHistory(msgs, 100_000);
-    assert.equal(r.droppedTurns, 0);
-    assert.deepEqual(r.messages, msgs);
-    assert.ok(r.fits);
-  });
-
-  it('drops the oldest whole turns, keeps the system message and the newest turn, and counts what it dropped', () => {
-    const msgs = [sys, ...turn(1), ...turn(2), ...turn(3), ...turn(4), { role: 'user', content: 'latest' } as ChatMessage];
-    const r = trimHistory(msgs, 600);
-    assert.equal(r.messages[0], sys);
-    assert.equal(r.messages[r.messages.length - 1].content, 'latest');
-    assert.ok(r.tokens <= 600);
-    assert.equal(r.droppedTurns, 2);
-    assert.equal(r.messages[1].content!.toString().startsWith('question 3'), true);
-  });
-
-  it('keeps a tool call with its result (they belong to one turn)', () => {
-    const msgs: ChatMessage[] = [
-      sys,
-      ...turn(1),
-      { role: 'user', content: 'read the file' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read', arguments: '{"path":"a.ts"}' } }] },
-      { role: 'tool', tool_call_id: 'c1', content: 'x'.repeat(300) },
-      { role: 'assistant', content: 'done' },
-    ];
-    const r = trimHistory(msgs, 200);
-    assert.equal(r.droppedTurns, 1);
-    assert.deepEqual(r.messages.map((m) => m.role), ['system', 'user', 'assistant', 'tool', 'assistant']);
-  });
-
-  it('says when even the newest turn does not fit', () => {
-    const r = trimHistory([sys, { role: 'user', content: 'x'.repeat(10_000) }], 100);
-    assert.equal(r.fits, false);
-    assert.equal(r.messages.length, 2);
   });
 });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PROPOSAL_SCHEME } from './constants';
+import { PROPOSAL_SCHEME } from '../constants';
 
 /**
  * Closes proposal tabs that VS Code restored from the previous window. A pending edit lives only as
