@@ -5,7 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { diffLines } from '../src/edits/diff';
-import { InlineEditStream } from '../src/edits/inline';
+import { InlineEditStream } from '../src/edits/streamingLineDiff';
 import { synthCode, synthEdit } from '../test/unit/edits/synth';
 
 const lines = synthCode(5000);

@@ -1,5 +1,5 @@
 // Qwen: Edit Inline: an instruction, then the rewrite of the selection (or enclosing function)
-// streams into the editor as an inline diff (src/editor/inline.ts) and stays as a pending
+// streams into the editor as an inline diff (src/editor/inlineWriter.ts) and stays as a pending
 // proposal with Accept/Reject per hunk. Run again on a pending inline edit to refine it: the
 // original comes back and the model is asked again with the earlier attempts as context.
 import * as vscode from 'vscode';
@@ -7,7 +7,7 @@ import { Commands } from '../constants';
 import { ExcludedFileError, inlineEditPrompt, type InlineAttempt } from '../prompts/actions';
 import type { Services } from '../services';
 import type { ContentGate } from '../policy/vscode/contentGate';
-import { InlineWriter } from '../editor/inline';
+import { InlineWriter } from '../editor/inlineWriter';
 import { runRequest } from '../editor/request';
 import type { EditSession, PendingEdits } from '../editor/sessions';
 import { codeContext, type Snapshot, snapshotForEditor, snapshotOf, withTrailingEol } from '../editor/snapshot';

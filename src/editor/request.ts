@@ -29,8 +29,8 @@ export interface RequestOptions {
 }
 
 export async function runRequest(services: Services, o: RequestOptions): Promise<RequestOutcome> {
-  const cc = await services.client({ interactive: true });
-  if (isUnavailable(cc)) return { ok: false, reason: 'unavailable', text: '' };
+  const access = await services.client({ interactive: true });
+  if (isUnavailable(access)) return { ok: false, reason: 'unavailable', text: '' };
   const tracked = services.streams.begin(o.label, o.signal);
   const parts: string[] = [];
   return vscode.window.withProgress(
@@ -40,8 +40,8 @@ export async function runRequest(services: Services, o: RequestOptions): Promise
       let lines = 0;
       let shown = 0;
       try {
-        const result = await cc.client.streamChat(
-          { model: cc.model, messages: o.messages },
+        const result = await access.client.streamChat(
+          { model: access.model, messages: o.messages },
           {
             signal: tracked.controller.signal,
             onEvent: (e) => {

@@ -63,7 +63,7 @@ class PatienceDiff {
   /**
    * A pure insertion or deletion next to equal lines can sit at several places (deleting one of
    * two blank lines). Slide each as far down as it goes, so equal lines pair as early as
-   * possible: one canonical answer, and the one the streaming view (inline.ts) reaches too.
+   * possible: one canonical answer, and the one the streaming view (streamingLineDiff.ts) reaches too.
    */
   private slideDown(): void {
     const { A, B, out } = this;

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { diffLines } from '../../../src/edits/diff';
 import { extractReplacement } from '../../../src/edits/extract';
-import { InlineEditStream } from '../../../src/edits/inline';
+import { InlineEditStream } from '../../../src/edits/streamingLineDiff';
 import { applyChanges, applyHunks, rebaseHunks } from '../../../src/edits/rebase';
 import { rng } from './synth';
 import { changeFor, type FixtureCase, loadFixtures } from './loadFixtures';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { diffLines } from '../../../src/edits/diff';
-import { type DiffRun, InlineEditStream, mergeRuns, regionLines, runsFromDiff, StreamingLineDiff } from '../../../src/edits/inline';
+import { type DiffRun, InlineEditStream, mergeRuns, regionLines, runsFromDiff, StreamingLineDiff } from '../../../src/edits/streamingLineDiff';
 import { applyChanges, applyHunks } from '../../../src/edits/rebase';
 import { rng, synthCode, synthEdit } from './synth';
 
@@ -38,7 +38,7 @@ function checkConsistent(runs: readonly DiffRun[], original: readonly string[], 
   assert.equal(b + frontier.pending, streamed.length);
 }
 
-describe('edits/inline: streaming diff', () => {
+describe('edits/streamingLineDiff: streaming diff', () => {
   const lines = synthCode(120, 3);
   const original = lines.join('\n') + '\n';
   const code = synthEdit(lines, 12, 5).join('\n') + '\n';

@@ -1,5 +1,7 @@
 // Writes a streamed rewrite into the buffer as it arrives (Qwen: Edit Inline), then hands over a
-// pending proposal whose hunks show the new text.
+// pending proposal whose hunks show the new text. One file of ~440 lines on purpose: every method
+// reads and moves the same frontier (where written proposal lines end and original lines resume),
+// and split apart each part would need all of it.
 //
 // The buffer's region is always [proposal lines written so far][original lines not reached yet];
 // each write replaces only changed lines at the frontier (lines the stream found unchanged are
@@ -18,7 +20,7 @@
 // and what was written is taken back except where the user typed.
 import * as vscode from 'vscode';
 import { diffLines } from '../edits/diff';
-import { type DiffRun, type Frontier, InlineEditStream, type InlineEditOptions } from '../edits/inline';
+import { type DiffRun, type Frontier, InlineEditStream, type InlineEditOptions } from '../edits/streamingLineDiff';
 import { PendingProposal } from '../edits/pending';
 import { type ContentChange, type Replacement, touches } from '../edits/rebase';
 import { splitLinesKeepEol } from '../edits/text';
@@ -49,15 +51,15 @@ export class InlineWriter {
   private readonly eol: string;
   private readonly original: string;
   /** original lines with their EOLs, and where each starts in the region */
-  private readonly oLines: string[];
-  private readonly oStarts: number[];
+  private readonly originalLines: string[];
+  private readonly originalLineStarts: number[];
   private regionStart: number;
   private regionLen: number;
-  /** the buffer holds proposal lines [0, wNew) then original lines [wOrig, n) */
-  private wOrig = 0;
-  private wNew = 0;
+  /** the buffer holds proposal lines [0, proposalWrittenTo) then original lines [originalWrittenTo, n) */
+  private originalWrittenTo = 0;
+  private proposalWrittenTo = 0;
   /** the proposal lines written, as written (with EOLs) */
-  private readonly pTexts: string[] = [];
+  private readonly proposalLines: string[] = [];
   private readonly written: WrittenHunk[] = [];
   private queue: DiffRun[] = [];
   private frontier: Frontier = { orig: 0, new: 0, pending: 0, display: 0, partial: '' };
@@ -86,9 +88,9 @@ export class InlineWriter {
     this.eol = opts.eol;
     this.original = opts.original;
     this.stream = new InlineEditStream(opts);
-    this.oLines = splitLinesKeepEol(opts.original);
-    this.oStarts = [0];
-    for (const l of this.oLines) this.oStarts.push(this.oStarts[this.oStarts.length - 1] + l.length);
+    this.originalLines = splitLinesKeepEol(opts.original);
+    this.originalLineStarts = [0];
+    for (const l of this.originalLines) this.originalLineStarts.push(this.originalLineStarts[this.originalLineStarts.length - 1] + l.length);
     this.regionStart = opts.base.offset;
     this.regionLen = opts.original.length;
   }
@@ -114,12 +116,12 @@ export class InlineWriter {
   // ------------------------------------------------------------------ writing
 
   private get n(): number {
-    return this.oLines.length;
+    return this.originalLines.length;
   }
 
   /** Where original line j (not reached yet) is in the document now: the region's tail is untouched original text. */
   private pre(j: number): number {
-    return this.regionStart + this.regionLen - (this.oStarts[this.n] - this.oStarts[j]);
+    return this.regionStart + this.regionLen - (this.originalLineStarts[this.n] - this.originalLineStarts[j]);
   }
 
   private proposalLine(k: number): string {
@@ -147,8 +149,8 @@ export class InlineWriter {
   }
 
   private async writeRuns(runs: readonly DiffRun[]): Promise<void> {
-    let o = this.wOrig;
-    let nw = this.wNew;
+    let o = this.originalWrittenTo;
+    let nw = this.proposalWrittenTo;
     const ops: OffsetEdit[] = [];
     const texts: string[] = [];
     // Hunks this write makes; the first may continue the last one already written.
@@ -173,7 +175,7 @@ export class InlineWriter {
     };
     for (const r of runs) {
       if (r.kind === 'same') {
-        for (let k = 0; k < r.count; k++) texts.push(this.oLines[o + k]);
+        for (let k = 0; k < r.count; k++) texts.push(this.originalLines[o + k]);
         o += r.count;
         nw += r.count;
       } else if (r.kind === 'added') {
@@ -195,9 +197,9 @@ export class InlineWriter {
       }
     }
     const commit = () => {
-      this.wOrig = o;
-      this.wNew = nw;
-      for (const t of texts) this.pTexts.push(t);
+      this.originalWrittenTo = o;
+      this.proposalWrittenTo = nw;
+      for (const t of texts) this.proposalLines.push(t);
       if (extendsLast) this.written[this.written.length - 1] = hunks.shift()!;
       for (const h of hunks) this.written.push(h);
       for (const e of ops) this.regionLen += e.text.length - (e.end - e.start);
@@ -303,12 +305,12 @@ export class InlineWriter {
   private writtenProposal(): PendingProposal<Replacement> {
     const hunks: Replacement[] = [];
     for (const h of this.written) {
-      const start = this.regionStart + this.oStarts[h.origStart];
+      const start = this.regionStart + this.originalLineStarts[h.origStart];
       hunks.push({
         start,
-        end: this.regionStart + this.oStarts[h.origEnd],
-        oldText: this.oLines.slice(h.origStart, h.origEnd).join(''),
-        newText: this.pTexts.slice(h.newStart, h.newEnd).join(''),
+        end: this.regionStart + this.originalLineStarts[h.origEnd],
+        oldText: this.originalLines.slice(h.origStart, h.origEnd).join(''),
+        newText: this.proposalLines.slice(h.newStart, h.newEnd).join(''),
       });
     }
     return new PendingProposal(hunks, { showing: 'new' });
@@ -321,7 +323,7 @@ export class InlineWriter {
     const f = this.stream.diff.frontier();
     let s = '';
     for (let k = 0; k < f.new; k++) s += this.proposalLine(k);
-    const tail = this.oLines.slice(f.orig).join('');
+    const tail = this.originalLines.slice(f.orig).join('');
     if (!tail && s && !this.original.endsWith('\n')) s = s.slice(0, -this.eol.length);
     return s + tail;
   }
@@ -331,7 +333,7 @@ export class InlineWriter {
   }
 
   private expectedRegion(): string {
-    return this.pTexts.join('') + this.oLines.slice(this.wOrig).join('');
+    return this.proposalLines.join('') + this.originalLines.slice(this.originalWrittenTo).join('');
   }
 
   /**
@@ -417,15 +419,15 @@ export class InlineWriter {
     for (const h of this.written) {
       if (h.newEnd > h.newStart) m.added.push(new vscode.Range(Math.min(startLine + h.newStart, lastLine), 0, Math.min(startLine + h.newEnd - 1, lastLine), 0));
       if (h.origEnd > h.origStart) {
-        m.removed.push({ line: Math.min(startLine + h.newStart, lastLine), lines: this.oLines.slice(h.origStart, h.origEnd).map((l) => l.replace(/\r?\n$/, '')) });
+        m.removed.push({ line: Math.min(startLine + h.newStart, lastLine), lines: this.originalLines.slice(h.origStart, h.origEnd).map((l) => l.replace(/\r?\n$/, '')) });
       }
     }
-    const remaining = this.n - this.wOrig;
-    const firstUnreached = startLine + this.wNew;
+    const remaining = this.n - this.originalWrittenTo;
+    const firstUnreached = startLine + this.proposalWrittenTo;
     if (remaining > 0 && firstUnreached <= lastLine) m.unreached = new vscode.Range(firstUnreached, 0, Math.min(firstUnreached + remaining - 1, lastLine), 0);
     const f = this.frontier;
     const writingLine = remaining > 0 ? firstUnreached : Math.max(startLine, firstUnreached - 1);
-    const held = this.stream.extractor.lines.slice(this.wNew, f.new + f.pending).filter((l) => l.trim());
+    const held = this.stream.extractor.lines.slice(this.proposalWrittenTo, f.new + f.pending).filter((l) => l.trim());
     const text = f.partial || held[held.length - 1] || '';
     if (!this.finishing) m.writing = { line: Math.min(writingLine, lastLine), text };
     return m;
