@@ -43,7 +43,7 @@ interface Harness {
   isInstalled(): boolean;
   ensureCodeServer(): Promise<unknown>;
   installVsix(vsix: string, o: { tools?: unknown; scratch: string }): Promise<string>;
-  writeUserSettings(scratch: string, settings: Record<string, unknown>): void;
+  writeUserSettings(scratch: string, settings?: Record<string, unknown>): void;
   startCodeServer(o: { tools?: unknown; scratch: string; smokeDriver?: boolean; env?: Record<string, string> }): Promise<Server>;
   launchBrowser(profileDir: string): Promise<BrowserContext>;
   workbenchUrl(server: Server, o: { folder?: string; payload?: [string, string][] }): string;
@@ -98,16 +98,7 @@ async function main(): Promise<void> {
       main: './host.js', activationEvents: ['*'],
     }));
     copyFileSync(hostJs, join(runner, 'host.js'));
-    h.writeUserSettings(scratch, {
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
-      'extensions.autoUpdate': false,
-      'extensions.autoCheckUpdates': false,
-      'chat.disableAIFeatures': true,
-      'git.enabled': false,
-    });
+    h.writeUserSettings(scratch);
 
     // Packaging, code-server and Chromium need nothing from each other until the first window:
     // the package is installed with the CLI into the running server's extensions folder, which

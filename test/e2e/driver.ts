@@ -31,7 +31,8 @@ interface Harness {
   ensureCodeServer(): Promise<unknown>;
   startCodeServer(o: { tools?: unknown; scratch: string; trust?: boolean; smokeDriver?: boolean; env?: Record<string, string>; log?: (s: string) => void }): Promise<CodeServer>;
   installVsix(vsix: string, o: { tools?: unknown; scratch: string }): Promise<string>;
-  writeUserSettings(scratch: string, settings: Record<string, unknown>): void;
+  /** the base workbench settings every test window shares, then these */
+  writeUserSettings(scratch: string, settings?: Record<string, unknown>): void;
   launchBrowser(profileDir: string, o?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
   workbenchUrl(server: CodeServer, o: { folder?: string; payload?: [string, string][] }): string;
   remoteUri(server: CodeServer, absPath: string): string;
@@ -66,21 +67,6 @@ export interface LaunchOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const BASE_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'chat.disableAIFeatures': true,
-  'git.enabled': false,
-  'security.workspace.trust.startupPrompt': 'never',
-  'security.workspace.trust.emptyWindow': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-};
 
 export class Workbench {
   private constructor(
@@ -103,7 +89,7 @@ export class Workbench {
     let server: CodeServer | undefined;
     let context: BrowserContext | undefined;
     try {
-      h.writeUserSettings(scratch, { ...BASE_SETTINGS, ...opts.settings });
+      h.writeUserSettings(scratch, opts.settings);
       const mode = opts.extension ?? (process.env.QWEN_E2E_EXTENSION === 'dev' ? 'dev' : 'vsix');
       if (mode === 'vsix') {
         const vsix = resolve(process.env.QWEN_TEST_VSIX || join(REPO, 'qwen-coder.vsix'));

@@ -99,11 +99,35 @@ export function dirsIn(scratch) {
   return dirs;
 }
 
-/** Writes user settings before the first start (code-server reads them from the user-data dir). */
-export function writeUserSettings(scratch, settings) {
+/**
+ * What every test and bench workbench starts with: a quiet window with nothing of its own on
+ * screen, no network, no AI features of VS Code's own, and no prompts that would wait for a person.
+ */
+export const WORKBENCH_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+  // code-server's port finder runs `ps`-like commands from the extension host every few
+  // seconds (findCandidatePorts); desktop VS Code does not, and its work showed in host stalls
+  'remote.autoForwardPorts': false,
+  // with trust on, open in restricted mode without the modal asking about it
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/** Writes user settings before the first start (code-server reads them from the user-data dir): the base above, then `settings`. */
+export function writeUserSettings(scratch, settings = {}) {
   const dir = join(dirsIn(scratch).userData, 'User');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...WORKBENCH_SETTINGS, ...settings }, null, 2));
 }
 
 /** Installs a .vsix into the scratch extensions dir with the code-server CLI. */

@@ -77,23 +77,7 @@ const mark = (what) => verbose && console.error(`[launcher] +${Date.now() - t0} 
 
 async function main() {
   const tools = await ensureCodeServer();
-  writeUserSettings(scratch, {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'chat.disableAIFeatures': true,
-    'git.enabled': false,
-    // code-server's port finder runs `ps`-like commands from the extension host every few
-    // seconds (findCandidatePorts); desktop VS Code does not, and its work showed in host stalls
-    'remote.autoForwardPorts': false,
-    // with trust on, open in restricted mode without the modal asking about it
-    'security.workspace.trust.startupPrompt': 'never',
-    'security.workspace.trust.emptyWindow': false,
-  });
+  writeUserSettings(scratch);
   mark('code-server installed');
   for (const vsix of (process.env.QWEN_TEST_INSTALL_VSIX ?? '').split(',').filter(Boolean)) {
     await installVsix(resolve(vsix), { tools, scratch });
