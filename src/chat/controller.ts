@@ -144,6 +144,7 @@ export class ChatController implements vscode.Disposable {
   async handle(m: WebviewToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
+      case 'resync':
         return; // the provider sends init
       case 'send':
         await this.ask(m.text, await this.context.take(m.contextIds));
