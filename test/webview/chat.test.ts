@@ -437,6 +437,16 @@ describe('webview: chat view stays alive (Chromium)', function () {
     assert.equal((await view.text('.turn[data-turn-id="t1"] .markdown')).trim(), 'fresh answer');
   });
 
+  it('a turn the host had to cut says so, in English and Chinese', async () => {
+    const kept = 'x'.repeat(2000);
+    await view.send({ type: 'init', locale: 'en', state: viewState({ turns: [doneTurn('t1', 'everything', kept, { truncatedAt: 2_000_000 })] }) });
+    await view.frames();
+    assert.match(await view.text('.turn[data-turn-id="t1"] .turn-notes'), /too long to keep whole: only its first 2,000,000 characters are kept/);
+    await view.send({ type: 'init', locale: 'zh-cn', state: viewState({ turns: [doneTurn('t1', 'everything', kept, { truncatedAt: 2_000_000 })] }) });
+    await view.frames();
+    assert.match(await view.text('.turn[data-turn-id="t1"] .turn-notes'), /这个回答太长，无法完整保留：只保留了前 2,000,000 个字符。/);
+  });
+
   it('when the fresh state fails too, shows an error line instead of an empty panel', async () => {
     const bad = { type: 'init', locale: 'zh-cn', state: { ...viewState(), turns: 'not a list' } };
     await view.send(bad);
