@@ -11,6 +11,8 @@ import { errorText } from './errorText';
 import type { ClientConfig } from './qwen/types';
 
 const APPROVED_HTTP_HOSTS = 'qwen.approvedHttpHosts';
+/** A replaced client's connections are all closed this long after (a request still running on it may finish first). */
+const RETIRE_AFTER_MS = 30_000;
 
 export interface ClientContext {
   client: QwenClient;
@@ -35,6 +37,12 @@ export class Services implements vscode.Disposable {
    * A client per request also left each one's idle sockets open until the server dropped them.
    */
   private shared?: { fingerprint: string; client: QwenClient };
+  /**
+   * Clients replaced by a changed configuration, until they are disposed. Only Services retires
+   * and disposes a client: the chat and completions hold the same one, and a consumer that
+   * disposed it on its own schedule would cut the other's stream.
+   */
+  private readonly retired = new Map<QwenClient, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -46,6 +54,11 @@ export class Services implements vscode.Disposable {
   dispose(): void {
     this.shared?.client.dispose();
     this.shared = undefined;
+    for (const [client, timer] of this.retired) {
+      clearTimeout(timer);
+      client.dispose();
+    }
+    this.retired.clear();
   }
 
   settings(): QwenSettings {
@@ -125,10 +138,20 @@ export class Services implements vscode.Disposable {
     const fingerprint = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
     if (this.shared?.fingerprint !== fingerprint) {
       // Requests still streaming on the old client finish; its idle connections close now.
-      this.shared?.client.retire();
+      if (this.shared) this.retire(this.shared.client);
       this.shared = { fingerprint, client: new QwenClient(config) };
     }
     return this.shared.client;
+  }
+
+  private retire(client: QwenClient): void {
+    client.retire();
+    const timer = setTimeout(() => {
+      this.retired.delete(client);
+      client.dispose();
+    }, RETIRE_AFTER_MS);
+    timer.unref?.();
+    this.retired.set(client, timer);
   }
 
   reportMissingKey(preset: ProviderPreset): void {

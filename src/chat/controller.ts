@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { ContextChip, ErrorAction, HostToWebview, Thinking, TurnError, ViewState, WebviewToHost } from '../protocol/messages';
+import { TurnSchema, type ContextChip, type ErrorAction, type HostToWebview, type Thinking, type TurnError, type ViewState, type WebviewToHost } from '../protocol/messages';
 import { errorText } from '../errorText';
 import { estimateCost, getModelInfo, isQwenError, type QwenError } from '../qwen';
 import type { ChatResult, Usage } from '../qwen/types';
@@ -8,11 +8,14 @@ import { Commands, Settings } from '../constants';
 import { isUnavailable, type Services } from '../services';
 import { DeltaBatcher } from './batcher';
 import { buildMessages, estimateTokens } from './history';
-import { ConversationStore, titleFrom, type Conversation, type StoredTurn } from './store';
+import { ConversationStore, cutText, fitTurn, MAX_TURN_TEXT, titleFrom, type Conversation, type StoredTurn } from './store';
 import type { ContextCollector } from './context';
 
-/** Where the controller sends view messages; the view provider drops them while the view is closed. */
-export type Post = (m: HostToWebview) => void;
+/**
+ * Where the controller sends view messages; the view provider drops them while the view is closed.
+ * True when a view the user can see got the message (a question there can be answered).
+ */
+export type Post = (m: HostToWebview) => boolean;
 
 const ERROR_ACTIONS: Partial<Record<string, ErrorAction>> = {
   setApiKey: 'setApiKey',
@@ -36,7 +39,7 @@ export class ChatController implements vscode.Disposable {
   private thinking: { enabled?: boolean; budget: number | null } = { budget: null };
   private serverModels?: { baseUrl: string; ids: string[]; at: number };
   private fetchingModelsFor?: string;
-  private post: Post = () => undefined;
+  private post: Post = () => false;
   /** Settles once the last conversation of this workspace is back (or there was none). */
   readonly restored: Promise<void>;
   /** the conversation was replaced (New Chat, opened or deleted one) before the restore finished */
@@ -58,15 +61,36 @@ export class ChatController implements vscode.Disposable {
     if (!conv || this.replaced || this.conv.turns.length) return;
     // A turn that was streaming when the window closed is shown as stopped, with what it had.
     for (const t of conv.turns) if (t.status === 'streaming') t.status = 'stopped';
-    this.conv = conv;
+    this.conv = this.fitForView(conv);
+  }
+
+  /**
+   * A stored conversation the view cannot take would blank it at every start (the last one is
+   * restored): texts over the cap are cut and say so, and a turn that still does not fit is left out.
+   */
+  private fitForView(conv: Conversation): Conversation {
+    const turns = conv.turns.filter((t) => {
+      fitTurn(t);
+      const check = TurnSchema.safeParse(this.viewTurn(t));
+      if (!check.success) this.services.log.warn(`A stored turn of conversation ${conv.id} cannot be shown and is left out: ${check.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return check.success;
+    });
+    return { ...conv, turns };
   }
 
   attach(post: Post): void {
     this.post = post;
   }
 
+  /** The view is gone: questions it was asking are asked in a dialog instead. */
   detach(): void {
-    this.post = () => undefined;
+    this.post = () => false;
+    for (const id of [...this.pendingConfirm.keys()]) this.confirmInModal(id);
+  }
+
+  /** A fresh page (reloaded, or rebuilt after a message it could not take) lost any question it showed. */
+  viewRebuilt(): void {
+    for (const [id, p] of this.pendingConfirm) if (!p.inModal && !this.post(p.ask)) this.confirmInModal(id);
   }
 
   get isStreaming(): boolean {
@@ -144,6 +168,7 @@ export class ChatController implements vscode.Disposable {
   async handle(m: WebviewToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
+      case 'resync':
         return; // the provider sends init
       case 'send':
         await this.ask(m.text, await this.context.take(m.contextIds));
@@ -159,7 +184,7 @@ export class ChatController implements vscode.Disposable {
         this.replaced = true;
         const conv = await this.store.load(m.id);
         if (conv) {
-          this.conv = conv;
+          this.conv = this.fitForView(conv);
           this.pushState();
         }
         return;
@@ -212,7 +237,7 @@ export class ChatController implements vscode.Disposable {
         await this.errorAction(m.action, m.turnId);
         return;
       case 'confirmLargeContext':
-        this.pendingConfirm.get(m.requestId)?.(m.confirmed);
+        this.pendingConfirm.get(m.requestId)?.answer(m.confirmed);
         return;
       case 'openLink':
         await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
@@ -223,7 +248,8 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private readonly pendingConfirm = new Map<string, (ok: boolean) => void>();
+  /** large-context questions not answered yet; inModal: asked in a dialog (the view could not) */
+  private readonly pendingConfirm = new Map<string, { ask: HostToWebview; answer: (ok: boolean) => void; inModal: boolean }>();
 
   // ------------------------------------------------------------------ turns
 
@@ -234,6 +260,7 @@ export class ChatController implements vscode.Disposable {
     this.pushState();
   }
 
+  /** Ends the running turn whatever it is doing: getting a client, waiting for a confirmation, streaming. */
   stop(): void {
     this.running?.controller.abort();
   }
@@ -281,51 +308,10 @@ export class ChatController implements vscode.Disposable {
 
   private async run(turn: StoredTurn, history: StoredTurn[], continueFrom?: string): Promise<void> {
     this.post({ type: 'turnStart', turn: this.viewTurn(turn) });
-    const cc = await this.services.client({ interactive: true });
-    if (isUnavailable(cc)) {
-      const msg =
-        cc.unavailable === 'missingKey'
-          ? vscode.l10n.t('No API key is set for {0}. Set one to start (nothing was sent).', this.services.preset().label)
-          : cc.unavailable === 'insecureHttp'
-            ? vscode.l10n.t('Not sent: the server address uses plain http and was not allowed.')
-            : cc.unavailable === 'secretStore'
-              ? vscode.l10n.t('VS Code could not read your API key from the system keyring. Install and unlock a keyring (for example gnome-keyring or KWallet), or set the key in an environment variable instead.')
-              : vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.');
-      const actions: ErrorAction[] = cc.unavailable === 'missingKey' ? ['setApiKey'] : ['openSettings'];
-      return this.fail(turn, { message: msg, actions });
-    }
-
-    const info = getModelInfo(cc.model);
-    const built = buildMessages({
-      history,
-      current: turn,
-      contextWindow: info.contextWindow,
-      reserveForAnswer: Math.min(info.maxOutputTokens, 8192),
-      system: {
-        locale: vscode.env.language,
-        workspaceName: vscode.workspace.name,
-        customInstructions: await this.context.instructions(),
-      },
-      continueFrom,
-    });
-    if (built.droppedTurns > 0) {
-      turn.trimmedTurns = built.droppedTurns;
-      this.post({ type: 'historyTrimmed', turnId: turn.id, droppedTurns: built.droppedTurns });
-    }
-    const confirmAbove = vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000);
-    if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
-      const ok = await this.confirmLarge(built.promptTokens, cc.model, info.contextWindow);
-      if (!ok) {
-        turn.status = 'stopped';
-        turn.finishReason = 'cancelled';
-        this.post({ type: 'turnEnd', turnId: turn.id, finishReason: 'cancelled' });
-        await this.persist();
-        return;
-      }
-    }
-
-    const controller = new AbortController();
-    const tracked = this.services.streams.begin(vscode.l10n.t('chat'), controller.signal);
+    // Tracked from the start, not from the first byte: Stop (the view's or the command's) must end
+    // a turn that is still getting its client or waiting for a large-context confirmation.
+    const tracked = this.services.streams.begin(vscode.l10n.t('chat'));
+    const signal = tracked.controller.signal;
     // The answer so far is kept as the batches the view was sent, not as the chunks: a few hundred
     // strings rather than 100,000 small ones that would all survive to the old generation (and
     // make each young-generation collection copy them). It is also exactly what the view has
@@ -333,74 +319,169 @@ export class ChatController implements vscode.Disposable {
     const answer: string[] = [turn.answer];
     const reasoning: string[] = [turn.reasoning];
     this.running = { turnId: turn.id, controller: tracked.controller, answer, reasoning };
-    const batcher = new DeltaBatcher((b) => {
-      if (b.text) answer.push(b.text);
-      if (b.reasoning) reasoning.push(b.reasoning);
-      this.post({ type: 'delta', turnId: turn.id, ...b });
-    });
-    let usage: Usage | undefined;
+    const stopped = () => {
+      turn.status = 'stopped';
+      turn.finishReason = 'cancelled';
+      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: 'cancelled' });
+    };
+    let truncated = false;
     try {
-      const thinking = this.thinkingState(cc.model);
-      const result: ChatResult = await cc.client.streamChat(
-        {
-          model: cc.model,
-          messages: built.messages,
-          thinking: thinking.capability === 'optional' ? { enabled: thinking.enabled, budget: thinking.budget ?? undefined } : undefined,
+      const cc = await this.services.client({ interactive: true });
+      if (signal.aborted) return stopped();
+      if (isUnavailable(cc)) {
+        const msg =
+          cc.unavailable === 'missingKey'
+            ? vscode.l10n.t('No API key is set for {0}. Set one to start (nothing was sent).', this.services.preset().label)
+            : cc.unavailable === 'insecureHttp'
+              ? vscode.l10n.t('Not sent: the server address uses plain http and was not allowed.')
+              : cc.unavailable === 'secretStore'
+                ? vscode.l10n.t('VS Code could not read your API key from the system keyring. Install and unlock a keyring (for example gnome-keyring or KWallet), or set the key in an environment variable instead.')
+                : vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.');
+        const actions: ErrorAction[] = cc.unavailable === 'missingKey' ? ['setApiKey'] : ['openSettings'];
+        return this.fail(turn, { message: msg, actions }, true);
+      }
+
+      const info = getModelInfo(cc.model);
+      const built = buildMessages({
+        history,
+        current: turn,
+        contextWindow: info.contextWindow,
+        reserveForAnswer: Math.min(info.maxOutputTokens, 8192),
+        system: {
+          locale: vscode.env.language,
+          workspaceName: vscode.workspace.name,
+          customInstructions: await this.context.instructions(),
         },
-        {
-          signal: tracked.controller.signal,
-          onEvent: (e) => {
-            if (e.type === 'text') batcher.addText(e.text);
-            else if (e.type === 'reasoning') batcher.addReasoning(e.text);
-            else if (e.type === 'usage') usage = e.usage;
+        continueFrom,
+      });
+      if (signal.aborted) return stopped();
+      if (built.droppedTurns > 0) {
+        turn.trimmedTurns = built.droppedTurns;
+        this.post({ type: 'historyTrimmed', turnId: turn.id, droppedTurns: built.droppedTurns });
+      }
+      const confirmAbove = vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000);
+      if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
+        const ok = await this.confirmLarge(built.promptTokens, cc.model, info.contextWindow, signal);
+        if (!ok || signal.aborted) return stopped();
+      }
+
+      // Past the cap the rest is dropped and the request stopped: the view and the conversation
+      // file take at most MAX_TURN_TEXT, and a server sending more is not worth paying for.
+      let textRoom = MAX_TURN_TEXT - turn.answer.length;
+      let reasoningRoom = MAX_TURN_TEXT - turn.reasoning.length;
+      const overflow = () => {
+        truncated = true;
+        tracked.controller.abort();
+      };
+      const batcher = new DeltaBatcher((b) => {
+        if (b.text) answer.push(b.text);
+        if (b.reasoning) reasoning.push(b.reasoning);
+        this.post({ type: 'delta', turnId: turn.id, ...b });
+      });
+      let usage: Usage | undefined;
+      try {
+        const thinking = this.thinkingState(cc.model);
+        const result: ChatResult = await cc.client.streamChat(
+          {
+            model: cc.model,
+            messages: built.messages,
+            thinking: thinking.capability === 'optional' ? { enabled: thinking.enabled, budget: thinking.budget ?? undefined } : undefined,
           },
-        },
-      );
-      batcher.flush();
-      turn.answer = answer.join('');
-      turn.reasoning = reasoning.join('');
-      turn.status = 'done';
-      turn.finishReason = result.finishReason ?? 'stop';
-      const u = usage ?? result.usage;
-      turn.usage = this.viewUsage(u);
-      turn.costUsd = u ? (u.usdSpent ?? estimateCost(cc.model, u) ?? null) : undefined;
-      // A custom server with no qwen.model: name the model the client chose (its first), or the
-      // one the answer names when the request named none.
-      const answeredBy = turn.model ? undefined : (result.requestedModel || result.model || undefined)?.slice(0, 200);
-      if (answeredBy) turn.model = answeredBy;
-      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: this.viewUsage(turn.usage), costUsd: turn.costUsd, ...(answeredBy ? { model: answeredBy } : {}) });
-      void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', turn.answer.length);
-    } catch (e) {
-      batcher.flush();
-      turn.answer = answer.join('');
-      turn.reasoning = reasoning.join('');
-      if (tracked.controller.signal.aborted || (isQwenError(e) && e.kind === 'aborted')) {
-        turn.status = 'stopped';
-        turn.finishReason = 'cancelled';
-        this.post({ type: 'turnEnd', turnId: turn.id, finishReason: 'cancelled' });
-      } else {
-        this.services.log.error(e instanceof Error ? e : String(e));
-        this.fail(turn, this.turnError(e), true);
+          {
+            signal,
+            onEvent: (e) => {
+              if (e.type === 'text') {
+                if (truncated) return;
+                if (e.text.length > textRoom) {
+                  batcher.addText(cutText(e.text, textRoom));
+                  return overflow();
+                }
+                textRoom -= e.text.length;
+                batcher.addText(e.text);
+              } else if (e.type === 'reasoning') {
+                if (truncated) return;
+                if (e.text.length > reasoningRoom) {
+                  batcher.addReasoning(cutText(e.text, reasoningRoom));
+                  return overflow();
+                }
+                reasoningRoom -= e.text.length;
+                batcher.addReasoning(e.text);
+              } else if (e.type === 'usage') usage = e.usage;
+            },
+          },
+        );
+        batcher.flush();
+        turn.answer = answer.join('');
+        turn.reasoning = reasoning.join('');
+        turn.status = 'done';
+        turn.finishReason = result.finishReason ?? 'stop';
+        const u = usage ?? result.usage;
+        turn.usage = this.viewUsage(u);
+        turn.costUsd = u ? (u.usdSpent ?? estimateCost(cc.model, u) ?? null) : undefined;
+        // A custom server with no qwen.model: name the model the client chose (its first), or the
+        // one the answer names when the request named none.
+        const answeredBy = turn.model ? undefined : (result.requestedModel || result.model || undefined)?.slice(0, 200);
+        if (answeredBy) turn.model = answeredBy;
+        this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: this.viewUsage(turn.usage), costUsd: turn.costUsd, ...(answeredBy ? { model: answeredBy } : {}) });
+        void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', turn.answer.length);
+      } catch (e) {
+        batcher.flush();
+        turn.answer = answer.join('');
+        turn.reasoning = reasoning.join('');
+        if (signal.aborted || (isQwenError(e) && e.kind === 'aborted')) {
+          stopped();
+        } else {
+          this.services.log.error(e instanceof Error ? e : String(e));
+          this.fail(turn, this.turnError(e), true);
+        }
+      } finally {
+        batcher.dispose();
       }
     } finally {
-      batcher.dispose();
       this.services.streams.end(tracked);
       if (this.running?.turnId === turn.id) this.running = undefined;
+      if (truncated) {
+        turn.truncatedAt = turn.answer.length;
+        this.services.log.warn(`The answer passed ${MAX_TURN_TEXT} characters: the rest was dropped and the request stopped.`);
+        // The note belongs in the turn on screen too.
+        this.pushState();
+      }
       await this.persist();
       this.post({ type: 'conversations', conversations: this.store.list() });
     }
   }
 
-  private confirmLarge(tokens: number, model: string, contextWindow: number): Promise<boolean> {
+  private confirmLarge(tokens: number, model: string, contextWindow: number, signal: AbortSignal): Promise<boolean> {
     const requestId = randomUUID();
     const cost = estimateCost(model, { promptTokens: tokens, completionTokens: 0, totalTokens: tokens }) ?? null;
     return new Promise((resolve) => {
-      this.pendingConfirm.set(requestId, (ok) => {
-        this.pendingConfirm.delete(requestId);
+      const answer = (ok: boolean) => {
+        if (!this.pendingConfirm.delete(requestId)) return;
+        signal.removeEventListener('abort', onAbort);
         resolve(ok);
-      });
-      this.post({ type: 'confirmLargeContext', requestId, tokens, costUsd: cost, contextWindow });
+      };
+      const onAbort = () => answer(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const ask: HostToWebview = { type: 'confirmLargeContext', requestId, tokens, costUsd: cost, contextWindow };
+      this.pendingConfirm.set(requestId, { ask, answer, inModal: false });
+      // A closed or hidden view cannot ask: the turn would wait for an answer nobody was asked for.
+      if (!this.post(ask)) this.confirmInModal(requestId);
     });
+  }
+
+  private confirmInModal(requestId: string): void {
+    const pending = this.pendingConfirm.get(requestId);
+    if (!pending || pending.inModal || pending.ask.type !== 'confirmLargeContext') return;
+    pending.inModal = true;
+    const { tokens, costUsd } = pending.ask;
+    const send = vscode.l10n.t('Send Anyway');
+    const message = costUsd !== null
+      ? vscode.l10n.t('This request is about {0} tokens (about ${1}). Send it?', tokens.toLocaleString(vscode.env.language), costUsd.toFixed(3))
+      : vscode.l10n.t('This request is about {0} tokens. Send it?', tokens.toLocaleString(vscode.env.language));
+    vscode.window.showWarningMessage(message, { modal: true }, send).then(
+      (choice) => pending.answer(choice === send),
+      () => pending.answer(false),
+    );
   }
 
   private turnError(e: unknown): TurnError {
@@ -512,6 +593,6 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
-    for (const r of this.pendingConfirm.values()) r(false);
+    for (const p of [...this.pendingConfirm.values()]) p.answer(false);
   }
 }

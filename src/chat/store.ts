@@ -24,6 +24,37 @@ export interface ConversationFiles {
   remove(id: string): Promise<void>;
 }
 
+/**
+ * The most of one turn's question, answer or reasoning the chat keeps and shows. 2 million
+ * characters is 500,000 tokens and more, past any model's output limit (a few tens of thousands of
+ * tokens), so no real answer comes near it; what does is a misbehaving server. Lower than the
+ * protocol's 8,000,000 so a restored turn always fits the view, and small enough that the view's
+ * render and the conversation file's write of one turn stay well under a second.
+ */
+export const MAX_TURN_TEXT = 2_000_000;
+
+/** The first `max` characters, never splitting a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** Cuts a stored turn's texts to MAX_TURN_TEXT (marking it), and fills texts an older or damaged file lacks. */
+export function fitTurn(t: StoredTurn): void {
+  let cut = false;
+  for (const key of ['question', 'answer', 'reasoning'] as const) {
+    const value: unknown = t[key];
+    if (typeof value !== 'string') t[key] = '';
+    else if (value.length > MAX_TURN_TEXT) {
+      t[key] = cutText(value, MAX_TURN_TEXT);
+      cut = true;
+    }
+  }
+  if (cut) t.truncatedAt = t.answer.length;
+}
+
 const INDEX_KEY = 'qwen.chat.index';
 const CONV_PREFIX = 'qwen.chat.conversation.';
 const MAX_CONVERSATIONS = 200;

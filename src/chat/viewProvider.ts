@@ -61,11 +61,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       }
       const m = parsed.message;
-      if (m.type === 'ready') {
+      if (m.type === 'ready' || m.type === 'resync') {
+        // resync: the view dropped a message it could not take (its own log line says which) and
+        // rebuilds from a fresh init, like a page that just loaded.
+        if (m.type === 'resync') this.log.warn('The chat view asked for its state again after a message it could not take.');
         await Promise.all([this.context.refresh(), this.controller.restored]);
         this.ready = true;
         void view.webview.postMessage({ type: 'init', locale: uiLocale(), state: this.controller.state() } satisfies HostToWebview);
         this.readyWaiters.splice(0).forEach((r) => r());
+        this.controller.viewRebuilt();
         return;
       }
       try {
@@ -81,8 +85,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }, undefined, this.subs);
   }
 
-  private post(m: HostToWebview): void {
-    if (this.view && this.ready) void this.view.webview.postMessage(m);
+  /** True when a page the user can see got it; a hidden page may be gone and rebuilt at its next `ready`. */
+  private post(m: HostToWebview): boolean {
+    if (!this.view || !this.ready) return false;
+    void this.view.webview.postMessage(m);
+    return this.view.visible;
   }
 
   /** Reveals the view and waits until its page has said `ready` (commands that stream into it). */

@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import { affectsQwen } from '../config';
 import { isUnavailable, type ClientUnavailable, type Services } from '../services';
-import type { QwenClient } from '../qwen/client';
 import type { CompletionTarget } from './backend';
 
 const UNAVAILABLE_RECHECK_MS = 10_000;
-/** An old client's sockets are closed this long after a setting or key replaced it (its last request may still run). */
-const RETIRE_AFTER_MS = 30_000;
 
 interface Resolving {
   at: number;
@@ -15,13 +12,13 @@ interface Resolving {
 }
 
 /**
- * The client and model completions use, built once and kept until a setting or the key changes:
- * one client means one keep-alive connection, so a completion skips the TCP and TLS handshakes.
- * Never asks the user anything (ghost text stays silent).
+ * The client and model completions use, looked up once and kept until a setting or the key
+ * changes: one client means one keep-alive connection, so a completion skips the TCP and TLS
+ * handshakes. The client is Services' (the chat streams on the same one): only Services retires
+ * and disposes it. Never asks the user anything (ghost text stays silent).
  */
 export class TargetSource implements vscode.Disposable {
   private current?: Resolving;
-  private readonly retired = new Set<QwenClient>();
   private readonly subs: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** the settings or the key changed: cached suggestions may no longer be right */
@@ -76,28 +73,12 @@ export class TargetSource implements vscode.Disposable {
   }
 
   invalidate(): void {
-    const old = this.current;
     this.current = undefined;
     this.changed.fire();
-    void old?.value.then((t) => {
-      if ('client' in t) this.retire(t.client);
-    });
-  }
-
-  private retire(client: QwenClient): void {
-    this.retired.add(client);
-    const timer = setTimeout(() => {
-      this.retired.delete(client);
-      client.dispose();
-    }, RETIRE_AFTER_MS);
-    timer.unref?.();
   }
 
   dispose(): void {
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
-    void this.current?.value.then((t) => 'client' in t && t.client.dispose());
-    for (const c of this.retired) c.dispose();
-    this.retired.clear();
   }
 }

@@ -244,21 +244,38 @@ export class PendingEdits implements vscode.Disposable {
     const p = s.proposal!;
     if (s.deciding) return false;
     s.deciding = true;
+    let written = true;
     try {
       let edits: OffsetEdit[] = accept ? p.accept(ids) : p.reject(ids);
       for (let attempt = 0; edits.length > 0; attempt++) {
         if (await writeAsWorkspaceEdit(s.doc, edits)) break;
         // The user changed the document between our computing and VS Code applying: the hunks
         // have followed that change (or became conflicts); write what is still due from there.
-        if (s.doc.isClosed || attempt >= 3) break;
+        if (s.doc.isClosed || attempt >= 3) {
+          written = !p.hunks.some((h) => h.inFlight);
+          break;
+        }
         await new Promise((r) => setTimeout(r, 15));
         edits = p.hunks.filter((h) => h.inFlight).map((h) => ({ start: h.start, end: h.end, text: h.showing === 'old' ? h.hunk.newText : h.hunk.oldText }));
       }
+      // Refused every time (a read-only document, say): the proposal stays as it was, not ended
+      // as if decided while the text never changed.
+      if (!written) p.withdraw();
       // VS Code may report our write as smaller edits than we sent, which the proposal cannot
       // recognise as ours; the decided hunks are written either way.
       for (const h of p.hunks) if (h.state !== 'pending') h.inFlight = false;
     } finally {
       s.deciding = false;
+    }
+    if (!written && !s.doc.isClosed) {
+      const name = fileName(s.doc.uri);
+      void vscode.window.showWarningMessage(
+        accept
+          ? vscode.l10n.t('Qwen\'s edit could not be written to {0} (is it read-only?). It is still pending: accept it again once the file can be edited, or reject it.', name)
+          : vscode.l10n.t('The original text could not be written back to {0} (is it read-only?). Qwen\'s edit is still pending.', name),
+      );
+      this.changed(s);
+      return false;
     }
     if (p.pending.length === 0) this.end(s);
     else this.changed(s);

@@ -120,6 +120,19 @@ export class PendingProposal<H extends Replacement = Replacement> {
     return this.edits(this.select(ids), 'old', 'rejected');
   }
 
+  /**
+   * Our announced edits that were never written (VS Code refused them, e.g. a read-only document):
+   * their hunks are undecided again, where they are, so nothing claims a change the text lacks.
+   */
+  withdraw(): void {
+    for (const h of this.hunks) {
+      if (!h.inFlight) continue;
+      h.inFlight = false;
+      h.state = 'pending';
+    }
+    this.expected = [];
+  }
+
   /** The hunk containing a document offset, for CodeLens and cursor commands. */
   hunkAt(offset: number): TrackedHunk<H> | undefined {
     return this.hunks.find((h) => h.state === 'pending' && offset >= h.start && offset <= h.end);

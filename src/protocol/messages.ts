@@ -9,6 +9,14 @@ import * as z from 'zod';
 z.config({ jitless: true });
 
 const Id = z.string().min(1).max(256);
+/**
+ * Context and mention ids carry a document URI (`file:<uri>`), and labels and details a path.
+ * A CJK character is 9 characters once percent-encoded and a Windows path may hold 32,767, so
+ * this cap only rejects garbage: a view that drops a real path's chip drops the whole state.
+ */
+const MAX_PATH_TEXT = 300_000;
+const RefId = z.string().min(1).max(MAX_PATH_TEXT);
+const PathText = z.string().max(MAX_PATH_TEXT);
 const Count = z.number().int().nonnegative();
 /** Generous caps: they reject garbage, never a real answer or question. */
 const MAX_TEXT = 8_000_000;
@@ -49,12 +57,12 @@ export type ContextKind = z.infer<typeof ContextKindSchema>;
 
 /** A piece of editor context offered for (or attached to) a question. */
 export const ContextChipSchema = z.object({
-  id: Id,
+  id: RefId,
   kind: ContextKindSchema,
   /** short text on the chip, e.g. `main.ts:12-40` */
-  label: z.string().min(1).max(300),
+  label: PathText.min(1),
   /** tooltip, e.g. the workspace-relative path */
-  detail: z.string().max(2000).optional(),
+  detail: PathText.optional(),
   tokens: Count.optional(),
 });
 export type ContextChip = z.infer<typeof ContextChipSchema>;
@@ -84,6 +92,8 @@ export const TurnSchema = z.object({
   error: TurnErrorSchema.optional(),
   /** earlier turns left out of this request to fit the context window */
   trimmedTurns: Count.optional(),
+  /** the answer (or reasoning) was longer than the chat keeps: this many characters of it are */
+  truncatedAt: Count.optional(),
 });
 export type Turn = z.infer<typeof TurnSchema>;
 
@@ -128,10 +138,10 @@ export const ViewStateSchema = z.object({
 export type ViewState = z.infer<typeof ViewStateSchema>;
 
 export const MentionCandidateSchema = z.object({
-  id: Id,
+  id: RefId,
   kind: z.enum(['file', 'editor']),
-  label: z.string().min(1).max(300),
-  detail: z.string().max(2000).optional(),
+  label: PathText.min(1),
+  detail: PathText.optional(),
 });
 export type MentionCandidate = z.infer<typeof MentionCandidateSchema>;
 
@@ -189,7 +199,9 @@ export type CodeAction = z.infer<typeof CodeActionSchema>;
 
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('send'), text: z.string().min(1).max(MAX_TEXT), contextIds: z.array(Id).max(200) }),
+  /** a host message failed validation: the view asks for a fresh init rather than stay stale or empty */
+  z.object({ type: z.literal('resync') }),
+  z.object({ type: z.literal('send'), text: z.string().min(1).max(MAX_TEXT), contextIds: z.array(RefId).max(200) }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openConversation'), id: Id }),
@@ -201,9 +213,9 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('codeAction'), action: CodeActionSchema, code: z.string().max(MAX_TEXT), language: z.string().max(64) }),
   z.object({ type: z.literal('selectModel'), model: z.string().min(1).max(200) }),
   z.object({ type: z.literal('setThinking'), enabled: z.boolean(), budget: z.number().int().positive().nullable() }),
-  z.object({ type: z.literal('removeContext'), id: Id }),
+  z.object({ type: z.literal('removeContext'), id: RefId }),
   z.object({ type: z.literal('requestMentions'), requestId: Id, query: z.string().max(500) }),
-  z.object({ type: z.literal('addMention'), id: Id, kind: z.enum(['file', 'editor']) }),
+  z.object({ type: z.literal('addMention'), id: RefId, kind: z.enum(['file', 'editor']) }),
   /** turnId is absent for actions offered outside a turn (the empty view's Set API Key) */
   z.object({ type: z.literal('errorAction'), action: ErrorActionSchema, turnId: Id.optional() }),
   z.object({ type: z.literal('confirmLargeContext'), requestId: Id, confirmed: z.boolean() }),

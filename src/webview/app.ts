@@ -35,6 +35,7 @@ export class ChatApp {
   private following = true;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private brokenEl: HTMLElement | undefined;
 
   constructor(root: HTMLElement, private readonly host: Host) {
     this.root = root;
@@ -118,9 +119,30 @@ export class ChatApp {
     }
   }
 
+  get built(): boolean {
+    return this.state !== null;
+  }
+
   private whenBuilt(fn: (state: ViewState) => void): void {
     if (this.state) fn(this.state);
     else this.log('warn', 'message before init dropped');
+  }
+
+  /**
+   * The view could not take what the host sent, even after asking again: say so where the
+   * conversation would be (an empty panel tells the user nothing), with a way to ask once more.
+   */
+  showBroken(retry: () => void): void {
+    this.brokenEl?.remove();
+    const again = textButton('refresh', t('viewBrokenRetry'));
+    again.addEventListener('click', () => retry());
+    this.brokenEl = h('div', { class: 'view-error', role: 'alert' }, icon('error'), h('span', {}, t('viewBroken')), again);
+    this.root.prepend(this.brokenEl);
+  }
+
+  clearBroken(): void {
+    this.brokenEl?.remove();
+    this.brokenEl = undefined;
   }
 
   log(level: 'info' | 'warn' | 'error', message: string): void {

@@ -228,6 +228,7 @@ export class TurnView {
     if (turn.status === 'stopped') notes.push(note('debug-stop', t('stoppedNote')));
     if (turn.status === 'done' && turn.finishReason === 'length') notes.push(note('warning', t('cutOffNote')));
     if (turn.status === 'done' && turn.finishReason === 'content_filter') notes.push(note('warning', t('filteredNote')));
+    if (turn.truncatedAt !== undefined) notes.push(note('warning', t('truncatedNote', formatNumber(turn.truncatedAt))));
     this.notesEl.replaceChildren(...notes);
 
     if (turn.status === 'error' && turn.error) {

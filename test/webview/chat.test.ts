@@ -373,3 +373,95 @@ describe('webview: chat view (Chromium)', function () {
     assert.equal(await status.textContent(), 'Conversation copied as Markdown.');
   });
 });
+
+describe('webview: chat view stays alive (Chromium)', function () {
+  this.timeout(60_000);
+  let server: ViewServer;
+  let browser: Browser;
+  let view: ChatPage;
+
+  before(async () => {
+    server = await startViewServer();
+    browser = await sharedChromium();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(async () => {
+    view = await ChatPage.open(browser, server);
+  });
+  afterEach(async () => {
+    await view.close();
+  });
+
+  const page = () => view.page;
+
+  it('shows a chip for a file under a long Chinese path (its id is far over 256 characters)', async () => {
+    // 300 CJK characters of folders, as a project under ~/项目/… would have; percent-encoded in
+    // the document URI, each is 9 characters.
+    const folders = Array.from({ length: 4 }, (_, i) => `第${i}层项目文件夹`.repeat(10).slice(0, 74));
+    const rel = `${folders.join('/')}/解析器.ts`;
+    const uri = `file:///home/user/${folders.map(encodeURIComponent).join('/')}/${encodeURIComponent('解析器.ts')}`;
+    assert.ok(rel.length >= 300 && uri.length > 2000);
+    await view.send({
+      type: 'init',
+      locale: 'en',
+      state: viewState({ context: [{ id: `file:${uri}`, kind: 'file', label: '解析器.ts', detail: rel, tokens: 120 }] }),
+    });
+    await view.frames();
+    assert.deepEqual(await page().locator('.composer .chip-label').allTextContents(), ['解析器.ts']);
+    assert.equal(await page().locator('.empty h2').textContent(), 'Ask Qwen about your code');
+    await view.clearPosted();
+    await page().getByRole('button', { name: 'Remove context: 解析器.ts' }).click();
+    assert.deepEqual(await view.posted(), [{ type: 'removeContext', id: `file:${uri}` }]);
+  });
+
+  it('a message that fails validation asks the host for fresh state; the view then works', async () => {
+    await view.clearPosted();
+    // An init the view cannot accept (a turn id of the wrong type).
+    await view.send({ type: 'init', locale: 'en', state: viewState({ turns: [{ ...doneTurn('t1', 'q', 'a'), id: 42 } as never] }) });
+    await view.waitForPosted('resync');
+    assert.ok((await view.postedOfType('log')).some((m) => /invalid message dropped/.test(m.message)), 'logged for the host');
+    // The host answers with a fresh init: the view works.
+    await view.send({ type: 'init', locale: 'en', state: viewState({ turns: [doneTurn('t1', 'first question', 'first answer')] }) });
+    await view.frames();
+    assert.equal((await view.text('.turn[data-turn-id="t1"] .markdown')).trim(), 'first answer');
+    assert.equal(await page().getByRole('alert').count(), 0, 'no error line');
+
+    // Later, a delta that fails: fresh state again, and the stream goes on.
+    await view.clearPosted();
+    await view.send({ type: 'delta', turnId: 't1' });
+    await view.waitForPosted('resync');
+    await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'first question', 'fresh answer')] }) });
+    await view.frames();
+    assert.equal((await view.text('.turn[data-turn-id="t1"] .markdown')).trim(), 'fresh answer');
+  });
+
+  it('a turn the host had to cut says so, in English and Chinese', async () => {
+    const kept = 'x'.repeat(2000);
+    await view.send({ type: 'init', locale: 'en', state: viewState({ turns: [doneTurn('t1', 'everything', kept, { truncatedAt: 2_000_000 })] }) });
+    await view.frames();
+    assert.match(await view.text('.turn[data-turn-id="t1"] .turn-notes'), /too long to keep whole: only its first 2,000,000 characters are kept/);
+    await view.send({ type: 'init', locale: 'zh-cn', state: viewState({ turns: [doneTurn('t1', 'everything', kept, { truncatedAt: 2_000_000 })] }) });
+    await view.frames();
+    assert.match(await view.text('.turn[data-turn-id="t1"] .turn-notes'), /这个回答太长，无法完整保留：只保留了前 2,000,000 个字符。/);
+  });
+
+  it('when the fresh state fails too, shows an error line instead of an empty panel', async () => {
+    const bad = { type: 'init', locale: 'zh-cn', state: { ...viewState(), turns: 'not a list' } };
+    await view.send(bad);
+    await view.waitForPosted('resync');
+    await view.send(bad);
+    const alert = page().getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /聊天视图无法显示/);
+    // It offers to try again, which asks once more; a good answer then clears the line.
+    await view.clearPosted();
+    await alert.getByRole('button').click();
+    assert.deepEqual(await view.posted(), [{ type: 'resync' }]);
+    await view.send({ type: 'init', locale: 'zh-cn', state: viewState() });
+    await view.frames();
+    assert.equal(await page().getByRole('alert').count(), 0);
+    assert.equal(await page().locator('.empty h2').textContent(), '向 Qwen 询问你的代码');
+  });
+});
