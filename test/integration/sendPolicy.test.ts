@@ -127,7 +127,10 @@ describe('send policy: what may leave the machine', function () {
 
   it('@ mentions: a linked secret and a link out of the workspace are refused with a sentence; neither is listed', async () => {
     const posted: unknown[] = [];
-    api.chat.attach((m) => posted.push(m));
+    api.chat.attach((m) => {
+      posted.push(m);
+      return true;
+    });
     cleanups.push(() => api.chat.detach());
     const msgs = captureMessages();
     cleanups.push(msgs.dispose);

@@ -192,7 +192,9 @@ describe('chat view and host', function () {
     const { ConversationStore } = await import('../../src/chat/store');
     const { conversationFiles } = await import('../../src/chat/conversationFiles');
     const { ContextCollector } = await import('../../src/chat/context');
-    const collector = new ContextCollector();
+    const { ContentGate } = await import('../../src/policy/vscode/contentGate');
+    const gate = new ContentGate();
+    const collector = new ContextCollector(gate);
     const restarted = new ChatController(api.services, new ConversationStore(state, conversationFiles(storage)), collector);
     try {
       await restarted.restored;
@@ -202,6 +204,7 @@ describe('chat view and host', function () {
     } finally {
       restarted.dispose();
       collector.dispose();
+      gate.dispose();
     }
   });
 });
