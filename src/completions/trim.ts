@@ -2,6 +2,7 @@
 // code fences, the cursor marker, a repeated line start, text that repeats what already follows
 // the cursor. Mid-line, only the rest of the line is offered; at the end of a line, a few lines,
 // cut where they start repeating the code below.
+import { isClosingFence, openingFence } from '../protocol/fences';
 import type { CompletionMode } from './mode';
 
 export interface FitContext {
@@ -58,18 +59,25 @@ export function cleanAnswer(raw: string, mode: CompletionMode): string {
   return text;
 }
 
-/** ```lang\n code \n``` → code. Only an answer that starts with a fence is unwrapped. */
+/** ```lang\n code \n``` → code. Only an answer whose first line (ended) is a fence is unwrapped. */
 function unfence(text: string): string {
-  const m = /^[ \t]*(`{3,}|~{3,})[^\n`]*\n/.exec(text);
-  if (!m) {
-    // A closing fence with no opening one: the model closed a block we never showed it.
-    const close = /\n[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(text);
-    return close ? text.slice(0, close.index) : text;
+  const firstEnd = text.indexOf('\n');
+  const open = firstEnd < 0 ? null : openingFence(text, 0, firstEnd);
+  if (!open) {
+    // A last line that is a bare fence, with no opening one: the model closed a block we never showed it.
+    const last = text.lastIndexOf('\n');
+    const bare = last < 0 ? null : openingFence(text, last + 1);
+    return bare && isClosingFence(text, bare, last + 1) ? text.slice(0, last) : text;
   }
-  const fence = m[1]!;
-  const body = text.slice(m[0].length);
-  const end = body.search(new RegExp(`(^|\\n)[ \\t]*${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*(\\n|$)`));
-  return end < 0 ? body : body.slice(0, end);
+  const bodyStart = firstEnd + 1;
+  for (let line = bodyStart; line <= text.length; ) {
+    const nl = text.indexOf('\n', line);
+    const end = nl < 0 ? text.length : nl;
+    if (isClosingFence(text, open, line, end)) return text.slice(bodyStart, Math.max(bodyStart, line - 1));
+    if (nl < 0) break;
+    line = nl + 1;
+  }
+  return text.slice(bodyStart);
 }
 
 /** A chat model may write the whole line (or its indentation) again: keep only what follows the cursor. */

@@ -4,6 +4,7 @@
 // every path ends in a plain string or a reason why there is none.
 
 import { fenceMatchesLanguage, isKnownFenceTag } from '../prompts/languages';
+import { type Fence as FenceShape, infoString, isClosingFence, mayBecomeClosingFence, openingFence } from '../protocol/fences';
 import {
   detectEol,
   detectIndentStyle,
@@ -59,50 +60,17 @@ export type ExtractResult =
     }
   | { ok: false; reason: 'no-code-block'; message: string };
 
-interface Fence {
-  indent: string;
-  char: number;
-  len: number;
+/** An opening fence as extraction keeps it: the grammar's fence, its indentation and info string. */
+interface Fence extends FenceShape {
+  /** the opening fence's indentation, removed from content lines */
+  indentText: string;
   info: string;
 }
 
+/** The opening fence on `line`, at any indentation (models indent fences under list items). */
 function parseFenceOpen(line: string): Fence | null {
-  let i = 0;
-  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  const ch = line.charCodeAt(i);
-  if (ch !== 96 && ch !== 126) return null;
-  let j = i;
-  while (line.charCodeAt(j) === ch) j++;
-  if (j - i < 3) return null;
-  const info = line.slice(j).trim();
-  if (ch === 96 && info.includes('`')) return null;
-  return { indent: line.slice(0, i), char: ch, len: j - i, info };
-}
-
-function isFenceClose(line: string, f: Fence): boolean {
-  let i = 0;
-  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  let j = i;
-  while (line.charCodeAt(j) === f.char) j++;
-  if (j - i < f.len) return false;
-  for (; j < line.length; j++) {
-    const c = line.charCodeAt(j);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
-  }
-  return true;
-}
-
-/** A line that could be the start of the closing fence still being written. */
-function isPartialFence(line: string, f: Fence): boolean {
-  let i = 0;
-  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  let n = 0;
-  for (; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === f.char && ++n <= f.len) continue;
-    if (c !== 32 && c !== 9 && c !== 13) return false;
-  }
-  return n > 0 && n <= f.len;
+  const open = openingFence(line);
+  return open && { char: open.char, len: open.len, indent: open.indent, indentText: line.slice(0, open.at), info: infoString(line, open) };
 }
 
 /** `python title="x"`, `ts:src/a.ts`, `{.rust}`, `src/a.py` → python, ts, rust, py */
@@ -138,12 +106,12 @@ export function findCodeBlocks(answer: string): CodeBlock[] {
     if (!open) {
       const f = parseFenceOpen(line);
       if (f) open = { fence: f, start: pos, lines: [] };
-    } else if (isFenceClose(line, open.fence)) {
+    } else if (isClosingFence(line, open.fence)) {
       blocks.push(makeBlock(open.fence, open.lines, true, open.start, next));
       open = null;
     } else {
       // A last line without newline that looks like a fence being typed is not code.
-      if (!(nl < 0 && isPartialFence(line, open.fence))) open.lines.push(dedentContent(line, open.fence.indent));
+      if (!(nl < 0 && mayBecomeClosingFence(line, open.fence))) open.lines.push(dedentContent(line, open.fence.indentText));
     }
     pos = next;
   }
@@ -423,7 +391,7 @@ export class StreamingExtractor {
   private rawLine(line: string): void {
     if (this.state === 'closed') return;
     if (this.skipping) {
-      if (isFenceClose(line, this.skipping)) this.skipping = null;
+      if (isClosingFence(line, this.skipping)) this.skipping = null;
       return;
     }
     if (this.state === 'before') {
@@ -441,13 +409,13 @@ export class StreamingExtractor {
       return;
     }
     const f = this.fence!;
-    if (isFenceClose(line, f)) {
+    if (isClosingFence(line, f)) {
       this.state = 'closed';
       // The selection's own trailing blank lines, as the final extraction puts them back.
       if (this.codeBase >= 0) for (const b of this.plan.trailingBlank) this.lines.push(b);
       return;
     }
-    const content = dedentContent(line, f.indent);
+    const content = dedentContent(line, f.indentText);
     if (isBlank(content)) {
       // Blank lines wait for the next code line: trailing ones are the selection's business.
       if (this.codeBase >= 0) this.heldBlank++;
@@ -495,8 +463,8 @@ export class StreamingExtractor {
   private fitRaw(raw: string): string {
     if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
     const f = this.fence!;
-    if (isPartialFence(raw, f)) return '';
-    const content = dedentContent(raw, f.indent);
+    if (mayBecomeClosingFence(raw, f)) return '';
+    const content = dedentContent(raw, f.indentText);
     if (isBlank(content)) return '';
     const saveBase = this.codeBase;
     const saveFirst = this.firstCode;

@@ -11,15 +11,13 @@
 // Everywhere else it keeps text together, which is always safe (merely less incremental).
 // Known gap: a link reference definition applies only within its own block.
 
+import { type Fence as FenceShape, FENCE_MIN, fenceRun, indentColumns, isClosingFence, mayBecomeClosingFence, runLength, skipIndent } from '../protocol/fences';
 import { languageOf } from './language';
 
 type LineClass = 'blank' | 'indented' | 'fence' | 'heading' | 'list' | 'quote' | 'text' | 'content' | 'close';
 type BlockKind = 'none' | 'text' | 'list' | 'quote' | 'heading' | 'fence' | 'other';
 
-interface Fence {
-  char: number;
-  len: number;
-  indent: number;
+interface Fence extends FenceShape {
   topLevel: boolean;
 }
 
@@ -28,8 +26,6 @@ const HEAD = 40;
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
-const BACKTICK = 96;
-const TILDE = 126;
 
 export interface OpenFence {
   /** from the info string; '' when none or implausible */
@@ -107,11 +103,10 @@ export class BlockSplitter {
       if (this.openingLine) {
         this.openingLine = false;
         const fence = this.fence;
-        const rest = this.head.slice(indentLength(this.head));
-        let run = 0;
-        while (run < rest.length && rest.charCodeAt(run) === fence.char) run++;
-        fence.len = run;
-        if (fence.topLevel) this.openFence = { language: languageOf(rest.slice(run)), contentStart: this.offset };
+        const head = this.head;
+        const at = skipIndent(head);
+        fence.len = runLength(head, at, head.length, fence.char);
+        if (fence.topLevel) this.openFence = { language: languageOf(head.slice(at + fence.len)), contentStart: this.offset };
       } else if (cls === 'close') {
         const topLevel = this.fence.topLevel;
         this.fence = null;
@@ -147,41 +142,32 @@ export class BlockSplitter {
     if (!this.fence || this.openingLine) this.apply(cls, cuts);
   }
 
+  /** A line inside a fence: its closing fence may be indented 3 columns more than its opening one. */
   private classifyInFence(complete: boolean): LineClass | undefined {
     const fence = this.fence!;
     const head = this.head;
-    const indent = indentWidth(head);
-    const at = indentLength(head);
-    if (indent > fence.indent + 3) return 'content';
-    if (at === head.length) return complete ? 'content' : undefined;
-    let run = 0;
-    while (at + run < head.length && head.charCodeAt(at + run) === fence.char) run++;
-    if (run === 0) return 'content';
-    if (run < fence.len) return at + run === head.length && !complete ? undefined : 'content';
-    for (let k = at + run; k < head.length; k++) {
-      const c = head.charCodeAt(k);
-      if (c !== SPACE && c !== TAB && c !== CR) return 'content';
-    }
-    return complete ? 'close' : undefined;
+    const maxIndent = fence.indent + 3;
+    if (complete) return isClosingFence(head, fence, 0, head.length, maxIndent) ? 'close' : 'content';
+    return mayBecomeClosingFence(head, fence, 0, head.length, maxIndent) ? undefined : 'content';
   }
 
   private classify(complete: boolean): LineClass | undefined {
     const head = this.head;
     if (!this.lineNonBlank) {
       if (complete) return 'blank';
-      return indentWidth(head) >= 4 ? 'indented' : undefined;
+      return indentColumns(head) >= 4 ? 'indented' : undefined;
     }
-    const indent = indentWidth(head);
+    const indent = indentColumns(head);
     this.lineIndent = indent;
-    const rest = head.slice(indentLength(head));
-    const c0 = rest.charCodeAt(0);
-    if (c0 === BACKTICK || c0 === TILDE) {
-      let run = 0;
-      while (run < rest.length && rest.charCodeAt(run) === c0) run++;
-      if (run >= 3) return 'fence';
-      return run === rest.length && !complete ? undefined : 'text';
-    }
+    const at = skipIndent(head);
+    // A fence opens at its third character, before its info string arrives (a backtick there would
+    // make ```a`b``` inline code: a known gap, keeping text together).
+    const run = fenceRun(head, at);
+    if (run >= FENCE_MIN) return 'fence';
+    if (run > 0) return at + run === head.length && !complete ? undefined : 'text';
     if (indent >= 4) return 'indented';
+    const rest = head.slice(at);
+    const c0 = rest.charCodeAt(0);
     if (c0 === 35 /* # */) {
       const m = /^#{1,7}/.exec(rest)![0].length;
       if (m === rest.length && m <= 6) return complete ? 'heading' : undefined;
@@ -210,13 +196,12 @@ export class BlockSplitter {
       case 'blank':
         return;
       case 'fence': {
-        const rest = this.head.slice(indentLength(this.head));
         const topLevel = col0;
         if (topLevel) {
           this.cutBefore(cuts);
           this.blockKind = 'fence';
         } else if (this.blockKind === 'none') this.blockKind = 'other';
-        this.fence = { char: rest.charCodeAt(0), len: 3, indent: indentWidth(this.head), topLevel };
+        this.fence = { char: this.head.charCodeAt(skipIndent(this.head)), len: FENCE_MIN, indent: this.lineIndent, topLevel };
         this.openingLine = true;
         return;
       }
@@ -242,21 +227,4 @@ export class BlockSplitter {
   private cutBefore(cuts: number[]): void {
     if (this.blockKind !== 'none') this.cut(this.lineStart, cuts);
   }
-}
-
-function indentLength(s: string): number {
-  let i = 0;
-  while (i < s.length && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
-  return i;
-}
-
-function indentWidth(s: string): number {
-  let w = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === SPACE) w++;
-    else if (c === TAB) w += 4 - (w % 4);
-    else break;
-  }
-  return w;
 }
