@@ -126,12 +126,16 @@ describe('send policy: what may leave the machine', function () {
   });
 
   it('@ mentions: a linked secret and a link out of the workspace are refused with a sentence; neither is listed', async () => {
+    // Listen beside whatever view is attached, and put it back after: detaching would leave the
+    // chat without its view for the suites that run later.
     const posted: unknown[] = [];
+    const chat = api.chat as unknown as { post: (m: unknown) => boolean };
+    const view = chat.post;
     api.chat.attach((m) => {
       posted.push(m);
-      return true;
+      return view(m);
     });
-    cleanups.push(() => api.chat.detach());
+    cleanups.push(() => api.chat.attach(view as Parameters<typeof api.chat.attach>[0]));
     const msgs = captureMessages();
     cleanups.push(msgs.dispose);
     await api.chat.handle({ type: 'requestMentions', requestId: 'r1', query: 'policy' });
