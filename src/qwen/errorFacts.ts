@@ -1,6 +1,7 @@
 // What a failed request says happened, declared once: the error class (errors.ts) carries these
 // fields, and the sentences (messages.ts, messages.zh-cn.ts) read them. It lives apart from both so
-// neither has to import the other to know the shape.
+// neither has to import the other to know the shape. The two readings of the facts that both
+// languages make alike (did anything arrive, how big is a cap) are here too, so they cannot drift.
 import type { ChatResult, ProviderId } from './types';
 
 export type QwenErrorKind =
@@ -66,4 +67,15 @@ export interface ErrorFacts {
   /** the error arrived inside a 200 stream */
   inStream?: boolean;
   proxy?: string;
+}
+
+/** Whether any of the answer arrived before the failure: every sentence then says it was kept. */
+export function arrivedSoFar(e: ErrorFacts): boolean {
+  const p = e.partial;
+  return !!p && !!(p.text || p.reasoning || p.toolCalls.length);
+}
+
+/** A cap in characters, as the size a user thinks in (one character is about one byte here). */
+export function sizeInBytes(chars: number): string {
+  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
 }

@@ -1,7 +1,7 @@
 // Every sentence the client shows a user, in one place; messages.zh-cn.ts has the same ones in
 // Simplified Chinese. Each is one English sentence that says what happened and what to do; none contains the key
 // (server text passes through cleanServerText first).
-import type { ErrorFacts, QwenAction } from './errorFacts';
+import { arrivedSoFar, sizeInBytes, type ErrorFacts, type QwenAction } from './errorFacts';
 import { describeErrorZhCn } from './messages.zh-cn';
 
 /** The languages the sentences come in (VS Code's display language, lower case). */
@@ -31,15 +31,12 @@ function seconds(ms: number | undefined): string {
   return `${s} second${s === 1 ? '' : 's'}`;
 }
 
-/** A cap in characters, said as the size a user thinks in (one character is about one byte here). */
 function sizeText(chars: number | undefined): string {
-  if (!chars) return 'the size limit';
-  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
+  return chars ? sizeInBytes(chars) : 'the size limit';
 }
 
 function kept(e: ErrorFacts): string {
-  const p = e.partial;
-  return p && (p.text || p.reasoning || p.toolCalls.length) ? '; what arrived so far is kept' : '';
+  return arrivedSoFar(e) ? '; what arrived so far is kept' : '';
 }
 
 function networkSentence(e: ErrorFacts): string {

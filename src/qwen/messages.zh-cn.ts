@@ -1,7 +1,7 @@
 // The Simplified Chinese twin of messages.ts: the same sentence for the same error, for a VS Code
 // whose display language is zh-cn. The client stays free of `vscode`, so the glue picks the locale.
 // Server text and product names pass through untranslated (they are quoted, not paraphrased).
-import type { ErrorFacts } from './errorFacts';
+import { arrivedSoFar, sizeInBytes, type ErrorFacts } from './errorFacts';
 
 /** The provider's (English) name or the server; a Latin name gets a space before the Chinese that follows. */
 function where(e: ErrorFacts): string {
@@ -23,13 +23,11 @@ function seconds(ms: number | undefined): string {
 }
 
 function sizeText(chars: number | undefined): string {
-  if (!chars) return '大小上限';
-  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
+  return chars ? sizeInBytes(chars) : '大小上限';
 }
 
 function kept(e: ErrorFacts): string {
-  const p = e.partial;
-  return p && (p.text || p.reasoning || p.toolCalls.length) ? '，已收到的内容已保留' : '';
+  return arrivedSoFar(e) ? '，已收到的内容已保留' : '';
 }
 
 function model(e: ErrorFacts): string {
