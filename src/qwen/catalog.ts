@@ -1,5 +1,5 @@
 // The model catalog: one table of what each model accepts and costs. Prices are USD per million
-// tokens from DashScope's international price list (QWEN-WIRE.md); they change, so the UI shows them
+// tokens from DashScope's international (Singapore) price list; they change, so the UI shows them
 // as estimates. A price left out means "not known": estimateCost then says nothing rather than guess.
 import type { Usage } from './types';
 

@@ -3,124 +3,37 @@
 import { describeError } from './messages';
 import { ErrorBodySchema } from './schema';
 import { scrub } from './scrub';
-import type { ChatResult, ProviderId } from './types';
+import type { ErrorFacts, QwenAction, QwenErrorKind } from './errorFacts';
+import type { ProviderId } from './types';
 
-export type QwenErrorKind =
-  | 'missing-key'
-  | 'auth'
-  | 'billing'
-  | 'quota'
-  | 'rate-limit'
-  | 'content-filter'
-  | 'bad-parameter'
-  | 'context-length'
-  | 'model-not-found'
-  | 'access-denied'
-  | 'endpoint-not-found'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'proxy'
-  | 'stream-error'
-  | 'dropped'
-  | 'aborted'
-  | 'invalid-response'
-  | 'too-large'
-  | 'config';
+// Callers know the kinds and actions as the error's own types.
+export type { QwenAction, QwenErrorKind } from './errorFacts';
 
-export type QwenAction =
-  | 'setApiKey'
-  | 'checkRegion'
-  | 'checkProxy'
-  | 'shortenHistory'
-  | 'removeFlaggedMessage'
-  | 'retry'
-  | 'openSettings'
-  | 'selectModel'
-  | 'continue';
-
-export interface QwenErrorDetails {
-  kind: QwenErrorKind;
-  status?: number;
-  /** the provider's error code (`invalid_api_key`, `Arrearage`…) or the socket's (`ECONNREFUSED`) */
-  code?: string;
+/** What a classifier knows: the facts, what the user can do, and the underlying exception. */
+export interface QwenErrorDetails extends ErrorFacts {
   retryable?: boolean;
   /** the main thing the user can do; `actions` lists every helpful one, main first */
   action?: QwenAction;
   actions?: QwenAction[];
-  /** what had arrived before the failure (set once any event was delivered) */
-  partial?: ChatResult;
-  requestId?: string;
-  provider?: ProviderId;
-  providerLabel?: string;
-  host?: string;
-  model?: string;
-  /** the server's own words, whitespace-collapsed, truncated and scrubbed of the key */
-  serverMessage?: string;
-  /** content filter: whether the question or the answer was flagged */
-  filtered?: 'input' | 'output';
-  /** 'no-event': bytes kept coming (keep-alive comments) but no event did */
-  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
-  timeoutMs?: number;
-  /** too-large: the cap that was passed, in characters */
-  sizeLimit?: number;
-  /** from Retry-After */
-  retryAfterMs?: number;
-  /** how many requests were made in all */
-  attempts?: number;
-  /** the error arrived inside a 200 stream */
-  inStream?: boolean;
-  proxy?: string;
   cause?: unknown;
 }
 
+// The class carries every ErrorFacts field; this merge declares them on it without writing them again.
+export interface QwenError extends ErrorFacts {}
+
 export class QwenError extends Error {
-  readonly kind: QwenErrorKind;
-  status?: number;
-  code?: string;
   retryable: boolean;
   action?: QwenAction;
   actions: QwenAction[];
-  partial?: ChatResult;
-  requestId?: string;
-  provider?: ProviderId;
-  providerLabel?: string;
-  host?: string;
-  model?: string;
-  serverMessage?: string;
-  filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
-  timeoutMs?: number;
-  sizeLimit?: number;
-  retryAfterMs?: number;
-  attempts?: number;
-  inStream?: boolean;
-  proxy?: string;
 
   constructor(details: QwenErrorDetails) {
-    super('', details.cause !== undefined ? { cause: details.cause } : undefined);
+    const { retryable, action, actions, cause, ...facts } = details;
+    super('', cause !== undefined ? { cause } : undefined);
     this.name = 'QwenError';
-    this.kind = details.kind;
-    this.status = details.status;
-    this.code = details.code;
-    this.retryable = details.retryable ?? false;
-    this.actions = details.actions ?? (details.action ? [details.action] : []);
-    this.action = details.action ?? this.actions[0];
-    this.partial = details.partial;
-    this.requestId = details.requestId;
-    this.provider = details.provider;
-    this.providerLabel = details.providerLabel;
-    this.host = details.host;
-    this.model = details.model;
-    this.serverMessage = details.serverMessage;
-    this.filtered = details.filtered;
-    this.timeoutPhase = details.timeoutPhase;
-    this.timeoutMs = details.timeoutMs;
-    this.sizeLimit = details.sizeLimit;
-    this.retryAfterMs = details.retryAfterMs;
-    this.attempts = details.attempts;
-    this.inStream = details.inStream;
-    this.proxy = details.proxy;
+    Object.assign(this, facts);
+    this.retryable = retryable ?? false;
+    this.actions = actions ?? (action ? [action] : []);
+    this.action = action ?? this.actions[0];
     this.message = describeError(this);
   }
 

@@ -1,37 +1,18 @@
 // Every sentence the client shows a user, in one place; messages.zh-cn.ts has the same ones in
 // Simplified Chinese. Each is one English sentence that says what happened and what to do; none contains the key
 // (server text passes through cleanServerText first).
-import type { QwenAction, QwenErrorKind } from './errors';
+import { arrivedSoFar, sizeInBytes, type ErrorFacts, type QwenAction } from './errorFacts';
 import { describeErrorZhCn } from './messages.zh-cn';
 
 /** The languages the sentences come in (VS Code's display language, lower case). */
 export type MessageLocale = 'en' | 'zh-cn';
 
-/** The fields of a QwenError the sentences use (kept structural to avoid an import cycle). */
-export interface DescribableError {
-  kind: QwenErrorKind;
-  provider?: string;
-  status?: number;
-  code?: string;
-  providerLabel?: string;
-  host?: string;
-  model?: string;
-  serverMessage?: string;
-  filtered?: 'input' | 'output';
-  timeoutPhase?: 'first-byte' | 'idle' | 'no-event';
-  timeoutMs?: number;
-  sizeLimit?: number;
-  proxy?: string;
-  inStream?: boolean;
-  partial?: { text: string; reasoning: string; toolCalls: unknown[] };
-}
-
 /** Who answered: the preset's name, or the server's address when qwen.baseUrl points elsewhere. */
-function where(e: DescribableError): string {
+function where(e: ErrorFacts): string {
   return e.providerLabel || at(e);
 }
 
-function at(e: DescribableError): string {
+function at(e: ErrorFacts): string {
   return e.host ? `the server at ${e.host}` : 'the server';
 }
 
@@ -50,18 +31,15 @@ function seconds(ms: number | undefined): string {
   return `${s} second${s === 1 ? '' : 's'}`;
 }
 
-/** A cap in characters, said as the size a user thinks in (one character is about one byte here). */
 function sizeText(chars: number | undefined): string {
-  if (!chars) return 'the size limit';
-  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
+  return chars ? sizeInBytes(chars) : 'the size limit';
 }
 
-function kept(e: DescribableError): string {
-  const p = e.partial;
-  return p && (p.text || p.reasoning || p.toolCalls.length) ? '; what arrived so far is kept' : '';
+function kept(e: ErrorFacts): string {
+  return arrivedSoFar(e) ? '; what arrived so far is kept' : '';
 }
 
-function networkSentence(e: DescribableError): string {
+function networkSentence(e: ErrorFacts): string {
   const host = e.host ?? 'the server';
   const server = at(e);
   const via = e.proxy ? ` through the proxy ${e.proxy}` : '';
@@ -93,7 +71,7 @@ function networkSentence(e: DescribableError): string {
 }
 
 /** The one sentence for an error, in English unless another locale is asked for. */
-export function describeError(e: DescribableError, locale: MessageLocale = 'en'): string {
+export function describeError(e: ErrorFacts, locale: MessageLocale = 'en'): string {
   if (locale === 'zh-cn') return describeErrorZhCn(e);
   switch (e.kind) {
     case 'missing-key':

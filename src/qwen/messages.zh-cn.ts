@@ -1,14 +1,14 @@
 // The Simplified Chinese twin of messages.ts: the same sentence for the same error, for a VS Code
 // whose display language is zh-cn. The client stays free of `vscode`, so the glue picks the locale.
 // Server text and product names pass through untranslated (they are quoted, not paraphrased).
-import type { DescribableError } from './messages';
+import { arrivedSoFar, sizeInBytes, type ErrorFacts } from './errorFacts';
 
 /** The provider's (English) name or the server; a Latin name gets a space before the Chinese that follows. */
-function where(e: DescribableError): string {
+function where(e: ErrorFacts): string {
   return e.providerLabel ? `${e.providerLabel} ` : at(e);
 }
 
-function at(e: DescribableError): string {
+function at(e: ErrorFacts): string {
   return e.host ? `位于 ${e.host} 的服务器` : '服务器';
 }
 
@@ -23,20 +23,18 @@ function seconds(ms: number | undefined): string {
 }
 
 function sizeText(chars: number | undefined): string {
-  if (!chars) return '大小上限';
-  return chars >= 1024 * 1024 ? `${Math.round(chars / (1024 * 1024))} MB` : `${Math.round(chars / 1024)} KB`;
+  return chars ? sizeInBytes(chars) : '大小上限';
 }
 
-function kept(e: DescribableError): string {
-  const p = e.partial;
-  return p && (p.text || p.reasoning || p.toolCalls.length) ? '，已收到的内容已保留' : '';
+function kept(e: ErrorFacts): string {
+  return arrivedSoFar(e) ? '，已收到的内容已保留' : '';
 }
 
-function model(e: DescribableError): string {
+function model(e: ErrorFacts): string {
   return e.model ? `“${e.model}”` : '此模型';
 }
 
-function networkSentence(e: DescribableError): string {
+function networkSentence(e: ErrorFacts): string {
   const host = e.host ?? '服务器';
   const via = e.proxy ? `（经由代理 ${e.proxy}）` : '';
   switch (e.code) {
@@ -65,7 +63,7 @@ function networkSentence(e: DescribableError): string {
 }
 
 /** The one Simplified Chinese sentence for an error. */
-export function describeErrorZhCn(e: DescribableError): string {
+export function describeErrorZhCn(e: ErrorFacts): string {
   switch (e.kind) {
     case 'missing-key':
       return `尚未为 ${where(e)}设置 API 密钥：请用“Qwen: 设置 API 密钥”设置（未发送任何内容）。`;

@@ -1,4 +1,4 @@
-// Provider presets (QWEN-WIRE.md's endpoint table) and where a request is sent.
+// Provider presets (each service's OpenAI-compatible base URL, key rules and models) and where a request is sent.
 import { DETAILS } from './messages';
 import type { ClientConfig, ProviderId } from './types';
 
@@ -48,7 +48,7 @@ function dashscope(id: ProviderId, region: string, host: string, models = DASHSC
 
 export const PROVIDERS: Record<ProviderId, ProviderPreset> = {
   'dashscope-intl': dashscope('dashscope-intl', 'Singapore', 'dashscope-intl.aliyuncs.com'),
-  // The Virginia region serves only its own -us models (seed 004's US list has no coder model).
+  // The Virginia region serves only its own -us models, and no coder model among them.
   'dashscope-us': dashscope('dashscope-us', 'Virginia', 'dashscope-us.aliyuncs.com', ['qwen-plus-us', 'qwen-flash-us']),
   'dashscope-cn': dashscope('dashscope-cn', 'Beijing', 'dashscope.aliyuncs.com', [
     ...DASHSCOPE_MODELS,

@@ -108,7 +108,7 @@ export function buildRequestBody(req: ChatRequest, opts: BuildOptions): WireRequ
   return body;
 }
 
-/** The 400 some endpoints give when tools and stream are combined (seed 004's older parameter table). */
+/** The 400 some older endpoints give when tools and stream are combined: they take tools only on non-streaming calls. */
 export function isToolsStreamRejection(status: number, message: string | undefined, req: ChatRequest): boolean {
   if (status !== 400 || !req.tools || req.tools.length === 0 || !message) return false;
   return /stream/i.test(message) && /tool|function/i.test(message);

@@ -1,5 +1,6 @@
-// The request rules DashScope enforces (QWEN-WIRE.md), so a client that breaks them fails here the
-// way it would in production, with the same status and body shape.
+// The request rules DashScope enforces (one system message first, max_tokens within the model's
+// output limit, temperature in [0, 2), top_p in (0, 1], no thinking without streaming), so a client
+// that breaks them fails here the way it would in production, with the same status and body shape.
 
 /** Output limits the server knows; other models accept any max_tokens. */
 const MAX_TOKENS: Record<string, number> = {

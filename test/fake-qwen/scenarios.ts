@@ -113,7 +113,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
-  // ---- HTTP errors of QWEN-WIRE.md -------------------------------------------------------------
+  // ---- HTTP errors, with the bodies the providers send -----------------------------------------
   'error-401': httpError(401, { error: { message: 'Incorrect API key provided. ', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }, request_id: 'b1d2a3c4-0000-4f5e-8a9b-0c1d2e3f4a5b' }, 'DashScope: wrong key, or a key of another region'),
   'error-401-aimlapi': httpError(401, { message: 'Invalid API key', path: '/v1/chat/completions', requestId: 'a7c9e1f3-5b2d-4e6f-8a0c-1e3f5a7b9c2d', statusCode: 401, timestamp: '2026-05-21T10:12:13.456Z' }, 'AI/ML API error shape'),
   'error-arrearage': httpError(400, { code: 'Arrearage', message: 'Access denied, please make sure your account is in good standing.', request_id: '2f3e4d5c-6b7a-8998-a7b6-c5d4e3f2a1b0' }, 'account unpaid (DashScope native body)'),

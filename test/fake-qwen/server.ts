@@ -1,5 +1,5 @@
 // A faithful OpenAI-compatible test server on 127.0.0.1: replays recorded DashScope, AI/ML API,
-// maxtoken and vLLM streams and every error of QWEN-WIRE.md, over real sockets, ugly parts included.
+// maxtoken and vLLM streams and every error body they send, over real sockets, ugly parts included.
 // Used by the client's unit tests, the integration and UI tests (through cli.ts) and the bench.
 import * as http from 'node:http';
 import * as https from 'node:https';

@@ -8,7 +8,7 @@ export interface Envelope {
   created: number;
 }
 
-/** One DashScope content chunk, byte for byte the shape QWEN-WIRE.md describes. */
+/** One DashScope content chunk, byte for byte as DashScope sends it: explicit nulls, its key order, `usage: null`. */
 export function contentChunk(env: Envelope, content: string): string {
   return `{"choices":[{"delta":{"content":${JSON.stringify(content)}},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":${env.created},"system_fingerprint":null,"model":${JSON.stringify(env.model)},"id":"${env.id}"}`;
 }

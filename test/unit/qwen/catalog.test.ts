@@ -50,7 +50,7 @@ describe('qwen: providers and base URLs', () => {
 });
 
 describe('qwen: model catalog', () => {
-  it('knows the limits of QWEN-WIRE.md', () => {
+  it('knows each model\'s context window, output limit and thinking mode', () => {
     const coder = getModelInfo('qwen3-coder-plus');
     assert.equal(coder.contextWindow, 1_000_000);
     assert.equal(coder.maxOutputTokens, 65_536);

@@ -1,5 +1,6 @@
-// Every failure of QWEN-WIRE.md's error table, and the ugly ones around it, ends as one typed
-// QwenError with one sentence for the user (never the key) and the action that helps.
+// Every error DashScope and the other providers answer with (401, 400 Arrearage and content filter,
+// 403, 404, 429 rate and quota, 500, 503, a proxy's 407 and HTML), and the ugly ones around it, ends
+// as one typed QwenError with one sentence for the user (never the key) and the action that helps.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';

@@ -151,7 +151,7 @@ describe('qwen client: streaming', () => {
     assert.equal(fake.server.lastRequest()!.scenario, 'echo');
   });
 
-  it('sends content given as text parts unchanged (seed 001)', async () => {
+  it('sends content given as text parts unchanged', async () => {
     const r = await run(clientFor(fake.server, { provider: 'maxtoken' }), {
       model: 'qwen3-max',
       messages: [{ role: 'user', content: [{ type: 'text', text: 'who are you? [[scenario:maxtoken-crlf]]' }] }],
