@@ -20,6 +20,8 @@ import { ConversationStore } from './chat/store';
 import { conversationFiles } from './chat/conversationFiles';
 import { registerCompletions, type CompletionsTestApi } from './completions';
 import { ContentGate } from './policy/vscode/contentGate';
+import { PendingEdits } from './editor/pendingEdits';
+import { CodeBlockActions } from './editor/codeBlockActions';
 
 /** What extension.ts made at activation and the core shares. */
 export interface ShellParts {
@@ -34,6 +36,8 @@ export interface Core {
   chat: ChatController;
   chatView: ChatViewProvider;
   completions: CompletionsTestApi;
+  /** every proposed edit: the commands, the chat's Apply and the agent propose through it */
+  pending: PendingEdits;
 }
 
 /**
@@ -44,6 +48,9 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const services = new Services(context, log, keys, streams);
   // One judge of what may leave the machine, for the chat, the commands and ghost text alike.
   const gate = new ContentGate();
+  // Every proposed edit, whoever proposes it: the editor commands, the chat's Apply, the agent.
+  const pending = new PendingEdits();
+  const codeBlocks = new CodeBlockActions(pending);
   const contextCollector = new ContextCollector(gate);
   const chat = new ChatController(services, new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined), contextCollector);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
@@ -54,6 +61,8 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
     ...registerKeyCommands(services),
     registerModelCommand(services),
     gate,
+    pending,
+    codeBlocks,
     contextCollector,
     chat,
     chatView,
@@ -67,8 +76,8 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
       chatView.focusInput();
     }),
     registerExplainCommand(chat, chatView, gate),
-    ...registerEditFeatures(services, gate),
+    ...registerEditFeatures(services, gate, pending, codeBlocks),
     ...completions.disposables,
   );
-  return { services, chat, chatView, completions: completions.api };
+  return { services, chat, chatView, completions: completions.api, pending };
 }

@@ -34,6 +34,7 @@ export interface QwenTestApi {
   readonly services: Core['services'];
   readonly chat: Core['chat'];
   readonly completions: Core['completions'];
+  readonly pending: Core['pending'];
   /** whether the core has been loaded yet */
   readonly coreLoaded: boolean;
   activationMs: number;
@@ -105,6 +106,9 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     },
     get completions() {
       return loadCore('a test').completions;
+    },
+    get pending() {
+      return loadCore('a test').pending;
     },
     get coreLoaded() {
       return core !== undefined;

@@ -1,21 +1,24 @@
 // Qwen: Refactor / Fix / Document Selection, Generate Tests, Accept / Reject Edit, and the
-// registration of every editor-edit feature. The answer becomes a pending edit shown in a diff
-// editor (src/editor/sessions.ts): the document is not touched until Accept.
+// registration of every editor-edit feature. What each asks is decided here; the answer becomes a
+// pending edit through src/editor/propose.ts, shown in a diff editor: the document is not touched
+// until Accept.
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { diffLines } from '../edits/diff';
+import { additionsOnly } from '../edits/additionsOnly';
 import { extractReplacement } from '../edits/extract';
 import { PendingProposal } from '../edits/pending';
-import { type ContentChange, rebaseHunks, type Replacement } from '../edits/rebase';
+import type { Replacement } from '../edits/rebase';
 import { documentPrompt, ExcludedFileError, fixPrompt, generateTestsPrompt, refactorPrompt } from '../prompts/actions';
 import { testFilePathFor } from '../prompts/testFiles';
 import { planAppend } from '../edits/appendImports';
-import type { ChatMessage } from '../qwen/types';
 import type { Services } from '../services';
 import type { ContentGate } from '../policy/vscode/contentGate';
 import { runRequest } from '../editor/request';
-import { diffTitle, type EditSession, PendingEdits } from '../editor/sessions';
-import { codeContext, diagnosticInfo, diagnosticsIn, relativePath, type Snapshot, snapshotForEditor, snapshotForRange } from '../editor/snapshot';
+import type { PendingEdits } from '../editor/pendingEdits';
+import { proposeReplacement, recordChanges, showPending } from '../editor/propose';
+import { proposalText } from '../editor/proposalView';
+import type { CodeBlockActions } from '../editor/codeBlockActions';
+import { codeContext, diagnosticInfo, diagnosticsIn, relativePath, snapshotForEditor, snapshotForRange } from '../editor/snapshot';
 import { editorForArgs, promptOptions, warnExcluded, where } from '../editor/common';
 import { registerInlineEdit } from './inlineEdit';
 import { registerCodeActions } from './codeActions';
@@ -64,93 +67,23 @@ class EditActions {
     if (!(await this.pending.makeRoom(doc))) return;
     const range = args.range ? new vscode.Range(...args.range) : undefined;
     const label = kind === 'refactor' ? vscode.l10n.t('Refactor') : kind === 'fix' ? vscode.l10n.t('Fix') : vscode.l10n.t('Document');
-    await this.propose(
+    await proposeReplacement(this.services, this.pending, {
       label,
-      () => (range ? snapshotForRange(editor, range) : snapshotForEditor(editor)),
-      (snap) => {
+      take: () => (range ? snapshotForRange(editor, range) : snapshotForEditor(editor)),
+      build: (snap) => {
         const ctx = codeContext(snap);
         if (kind === 'refactor') return refactorPrompt(ctx, instruction, promptOptions());
         if (kind === 'fix') return fixPrompt(ctx, diagnosticsIn(snap.doc, snap.range).map(diagnosticInfo), promptOptions());
         return documentPrompt(ctx, promptOptions());
       },
-      (snap) =>
+      title: (snap) =>
         kind === 'refactor'
           ? vscode.l10n.t('Qwen is refactoring {0}…', where(snap))
           : kind === 'fix'
             ? vscode.l10n.t('Qwen is fixing {0}…', where(snap))
             : vscode.l10n.t('Qwen is documenting {0}…', where(snap)),
-      () => this.replace(kind, { ...args, uri: doc.uri.toString(), instruction }),
-    );
-  }
-
-  /**
-   * Snapshot, request, extract, diff, carry the hunks over what the user typed meanwhile, show
-   * the diff. `take` is retried when the document changed while it ran.
-   */
-  private async propose(
-    label: string,
-    take: () => Promise<Snapshot | undefined>,
-    build: (s: Snapshot) => ChatMessage[],
-    title: (s: Snapshot) => string,
-    retry: () => unknown,
-  ): Promise<void> {
-    let snap: Snapshot | undefined;
-    for (let i = 0; i < 3; i++) {
-      snap = await take();
-      if (!snap || snap.doc.version === snap.version) break;
-    }
-    if (!snap || snap.doc.version !== snap.version) return;
-    let messages: ChatMessage[];
-    try {
-      messages = build(snap);
-    } catch (e) {
-      if (e instanceof ExcludedFileError) return warnExcluded(snap.doc.uri);
-      throw e;
-    }
-    const s = this.pending.begin(snap.doc, 'diff', label);
-    const changes = recordChanges(s, snap.range.start.line);
-    const outcome = await runRequest(this.services, { title: title(snap), label, messages, signal: s.abort.signal, retry });
-    if (s.isEnded()) return;
-    if (!outcome.ok) {
-      this.pending.end(s);
-      if (outcome.reason === 'stopped' && !s.rejectWhenDone) void vscode.window.showInformationMessage(vscode.l10n.t('Stopped: nothing was changed.'));
-      return;
-    }
-    const ex = extractReplacement(outcome.text, { original: snap.text, languageId: snap.doc.languageId, eol: snap.eol, indent: snap.indent });
-    if (!ex.ok) {
-      this.pending.end(s);
-      void vscode.window.showWarningMessage(vscode.l10n.t("Qwen's answer had no code block, so nothing was changed."));
-      return;
-    }
-    if (ex.truncated || outcome.finishReason === 'length') {
-      this.pending.end(s);
-      void vscode.window.showWarningMessage(vscode.l10n.t('The answer was cut off before the end of the code, so nothing was changed. Try a smaller selection.'));
-      return;
-    }
-    const hunks = diffLines(snap.text, ex.code, { offset: snap.offset, line: snap.range.start.line, character: snap.range.start.character });
-    await this.showPending(s, hunks, changes);
-  }
-
-  /** The hunks (computed against the snapshot) as a pending diff, minus those the user's edits since overlap. */
-  async showPending(s: EditSession, hunks: readonly Replacement[], changes: readonly ContentChange[]): Promise<void> {
-    if (hunks.length === 0) {
-      this.pending.end(s);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Qwen proposes no changes here.'));
-      return;
-    }
-    const { rebased, conflicts } = rebaseHunks(hunks, changes);
-    if (rebased.length === 0) {
-      this.pending.end(s);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Every change Qwen proposed overlaps your edits since the request, so nothing was proposed.'));
-      return;
-    }
-    if (conflicts.length) void vscode.window.showInformationMessage(vscode.l10n.t('{0} of the changes Qwen proposed overlap your edits since the request and were left out.', conflicts.length));
-    this.pending.setPending(s, new PendingProposal(rebased.map((r) => ({ start: r.start, end: r.end, oldText: r.oldText, newText: r.newText }))));
-    if (s.rejectWhenDone) {
-      await this.pending.decide(s, false);
-      return;
-    }
-    await this.pending.showDiff(s, diffTitle(s));
+      retry: () => this.replace(kind, { ...args, uri: doc.uri.toString(), instruction }),
+    });
   }
 
   /**
@@ -234,14 +167,14 @@ class EditActions {
     const outcome = await runRequest(this.services, { title, label, messages: built.messages, signal: s.abort.signal, retry });
     if (s.isEnded()) return;
     if (!outcome.ok) {
-      this.pending.end(s);
+      this.pending.end(s, outcome.reason === 'stopped' ? 'stopped' : 'failed');
       if (outcome.reason === 'stopped' && !s.rejectWhenDone) void vscode.window.showInformationMessage(vscode.l10n.t('Stopped: nothing was changed.'));
       return;
     }
     const whole = built.mode === 'whole-file';
     const ex = extractReplacement(outcome.text, whole ? { original: text, languageId: target.languageId, eol } : { original: '', languageId: target.languageId, eol });
     if (!ex.ok || !ex.code.trim() || ex.truncated || outcome.finishReason === 'length') {
-      this.pending.end(s);
+      this.pending.end(s, 'failed');
       void vscode.window.showWarningMessage(
         ex.ok && ex.code.trim() ? vscode.l10n.t('The answer was cut off before the end of the code, so nothing was changed. Try a smaller selection.') : vscode.l10n.t("Qwen's answer had no code block, so nothing was changed."),
       );
@@ -261,48 +194,12 @@ class EditActions {
         hunks.push({ start: text.length, end: text.length, oldText: '', newText: sep + body + (text.endsWith('\n') || text.length === 0 ? eol : '') });
       }
     }
-    await this.showPending(s, hunks, changes);
+    await showPending(this.pending, s, hunks, changes);
   }
 }
 
-/**
- * The model's version of a whole existing file, reduced to additions: every existing line stays
- * where it is, and new lines go in where the model put them (lines it changed are kept, its
- * version added after them for the user to review). Generate Tests never overwrites.
- */
-function additionsOnly(text: string, proposal: string, eol: string): Replacement[] {
-  const out: Replacement[] = [];
-  for (const h of diffLines(text, proposal)) {
-    if (!h.newText) continue;
-    if (!h.oldText) {
-      out.push({ start: h.start, end: h.end, oldText: '', newText: h.newText });
-      continue;
-    }
-    const kept = new Set(h.oldText.split('\n').map((l) => l.trim()));
-    const added = h.newText.replace(/\r?\n$/, '').split(/\r?\n/).filter((l) => !l.trim() || !kept.has(l.trim()));
-    if (!added.some((l) => l.trim())) continue;
-    const atEnd = h.end === text.length && !text.endsWith('\n');
-    const body = added.join(eol);
-    out.push({ start: h.end, end: h.end, oldText: '', newText: atEnd ? eol + body : body + eol });
-  }
-  return out;
-}
-
-/** Records the document's changes while the request runs (the hunks are carried over them later). */
-function recordChanges(s: EditSession, line: number): ContentChange[] {
-  const changes: ContentChange[] = [];
-  s.streaming = {
-    onChange: (cs) => {
-      for (const c of cs) changes.push({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text });
-    },
-    view: () => ({ added: [], removed: [], old: [], inserted: [] }),
-    lensLine: () => Math.min(line, s.doc.lineCount - 1),
-  };
-  return changes;
-}
-
-export function registerEditFeatures(services: Services, gate: ContentGate): vscode.Disposable[] {
-  const pending = new PendingEdits();
+/** The editor commands over the one PendingEdits core.ts built (the chat and the agent share it). */
+export function registerEditFeatures(services: Services, gate: ContentGate, pending: PendingEdits, codeBlocks: CodeBlockActions): vscode.Disposable[] {
   const actions = new EditActions(services, pending, gate);
   const decide = async (accept: boolean, target?: unknown, ids?: unknown) => {
     const s = pending.resolve(target);
@@ -319,7 +216,6 @@ export function registerEditFeatures(services: Services, gate: ContentGate): vsc
     return ok;
   };
   return [
-    pending,
     vscode.commands.registerCommand(Commands.refactorSelection, (a?: unknown) => actions.replace('refactor', a)),
     vscode.commands.registerCommand(Commands.fixSelection, (a?: unknown) => actions.replace('fix', a)),
     vscode.commands.registerCommand(Commands.documentSelection, (a?: unknown) => actions.replace('document', a)),
@@ -327,7 +223,7 @@ export function registerEditFeatures(services: Services, gate: ContentGate): vsc
     vscode.commands.registerCommand(Commands.acceptEdit, (target?: unknown, ids?: unknown) => decide(true, target, ids)),
     vscode.commands.registerCommand(Commands.rejectEdit, (target?: unknown, ids?: unknown) => decide(false, target, ids)),
     ...registerInlineEdit(services, pending, gate),
-    ...registerCodeActions(pending),
+    ...registerCodeActions(codeBlocks),
     // For tests and diagnostics: what is pending where, and what the editor draws for it.
     vscode.commands.registerCommand('qwen.internal.pendingEdits', () =>
       pending.all().map((s) => ({
@@ -337,7 +233,7 @@ export function registerEditFeatures(services: Services, gate: ContentGate): vsc
         label: s.label,
         pending: s.proposal?.pending.map((h) => ({ id: h.id, start: h.start, end: h.end, oldText: h.hunk.oldText, newText: h.hunk.newText, showing: h.showing })) ?? [],
         proposalUri: s.proposalUri?.toString(),
-        proposalText: s.proposalUri ? pending.proposalText(s) : undefined,
+        proposalText: s.proposalUri ? proposalText(s) : undefined,
         newFileTarget: s.newFileTarget?.toString(),
         view: pending.model(s),
       })),

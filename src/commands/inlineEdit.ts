@@ -9,7 +9,8 @@ import type { Services } from '../services';
 import type { ContentGate } from '../policy/vscode/contentGate';
 import { InlineWriter } from '../editor/inlineWriter';
 import { runRequest } from '../editor/request';
-import type { EditSession, PendingEdits } from '../editor/sessions';
+import type { EditSession } from '../editor/editSession';
+import type { PendingEdits } from '../editor/pendingEdits';
 import { codeContext, type Snapshot, snapshotForEditor, snapshotOf, withTrailingEol } from '../editor/snapshot';
 import { editorForArgs, promptOptions, warnExcluded, where } from '../editor/common';
 
@@ -122,15 +123,15 @@ class InlineEdits {
       case 'conflict':
         this.pending.setPending(s, r.proposal);
         if (s.proposal && s.proposal.pending.length > 0) await this.pending.decide(s, false);
-        else this.pending.end(s);
+        else this.pending.end(s, 'no-changes');
         void vscode.window.showInformationMessage(vscode.l10n.t('You edited the lines Qwen was rewriting, so it stopped. What it had written was taken back, except in the lines you changed.'));
         return;
       case 'failed':
-        this.pending.end(s);
+        this.pending.end(s, 'failed');
         void vscode.window.showErrorMessage(vscode.l10n.t('Qwen could not finish this edit safely because the text changed unexpectedly; Undo removes what it wrote.'));
         return;
       case 'unchanged':
-        this.pending.end(s);
+        this.pending.end(s, how === 'stopped' ? 'stopped' : r.why === 'no-code' ? 'failed' : 'no-changes');
         if (r.why === 'no-code') void vscode.window.showWarningMessage(vscode.l10n.t("Qwen's answer had no code block, so nothing was changed."));
         else if (how === 'stopped' && !s.rejectWhenDone) void vscode.window.showInformationMessage(vscode.l10n.t('Stopped: nothing was changed.'));
         else if (r.why === 'no-change' && how === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('Qwen proposes no changes here.'));

@@ -1,7 +1,7 @@
 // Small helpers shared by the editor commands.
 import * as vscode from 'vscode';
 import type { PromptOptions } from '../prompts/actions';
-import { PROPOSAL_SCHEME } from './sessions';
+import { PROPOSAL_SCHEME } from '../constants';
 import { readPatterns } from '../policy/vscode/contentGate';
 import { relativePath, type Snapshot } from './snapshot';
 

@@ -1,107 +1,34 @@
-// Every proposal the editor is showing or streaming, at most one per document (CONTRACT,
-// "Pending edits"). A session is `streaming` while its request runs, then `pending` with a
-// PendingProposal (src/edits/pending.ts) that follows the document through every change, then
-// ended. Three ways to show one:
-//  - diff:    the document keeps the original; a diff editor shows it against a read-only
-//             `qwen-proposal:` document; Accept writes the hunks as one undo step;
-//  - inline:  the buffer holds the proposal (written while it streamed, src/editor/inline.ts);
-//             Accept writes nothing, so the one undo step that wrote it is what Undo reverts;
-//             Reject writes the original back;
-//  - newFile: an untitled editor holds a proposed file; Accept creates it (never overwriting).
-// Accept/Reject per hunk come as CodeLens; for all, the commands and the editor title.
+// Every proposal the editor is showing or streaming, at most one per document. Built once in
+// core.ts and handed to whoever proposes edits (the editor commands, the chat's Apply, the agent):
+// each gets an EditSession whose `outcome` it can await. This file owns the registry, each
+// session's lifecycle, the decisions (Accept / Reject, per hunk or all), and what happens to a
+// session when its document changes, closes, moves or is deleted. Drawing is ./proposalView.ts,
+// CodeLens ./proposalLenses.ts.
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, PROPOSAL_SCHEME } from '../constants';
 import { PendingProposal } from '../edits/pending';
 import type { ContentChange, Replacement } from '../edits/rebase';
-import type { InlineAttempt } from '../prompts/actions';
-import { Decorations, type DecorationModel, EMPTY_MODEL } from './decorations';
+import { fileName } from './common';
+import { EditSession, type DropReason, type InlineInfo, type SessionMode } from './editSession';
+import { diffTitle, ProposalLenses } from './proposalLenses';
+import { ProposalView, type SessionModel } from './proposalView';
+import { PROPOSAL_SCHEME } from '../constants';
 import { writeAsWorkspaceEdit, type OffsetEdit } from './writer';
-
-export { PROPOSAL_SCHEME };
-/** true while the active editor's document has an inline proposal (Escape rejects it) */
-export const INLINE_PENDING_KEY = 'qwen.hasPendingInlineEdit';
-
-export type SessionMode = 'diff' | 'inline' | 'newFile';
-
-export interface StreamingHooks {
-  /** every change of the document while the session streams, with the version it produced */
-  onChange(changes: readonly ContentChange[], version: number): void;
-  view(): DecorationModel;
-  /** where the "writing…" CodeLens goes */
-  lensLine(): number;
-  /** the document is being saved (which puts an undo stop in its history) */
-  onSave?(phase: 'will' | 'did'): void;
-}
-
-/** What an inline session needs to be refined: its region (tracked as the document changes) and the attempts so far. */
-export interface InlineInfo {
-  regionStart: number;
-  original: string;
-  attempts: InlineAttempt[];
-}
-
-let nextId = 1;
-
-export class EditSession {
-  readonly id = nextId++;
-  phase: 'streaming' | 'pending' | 'ended' = 'streaming';
-  proposal?: PendingProposal<Replacement>;
-  proposalUri?: vscode.Uri;
-  streaming?: StreamingHooks;
-  /** stops the request; the command that runs it ends the session */
-  readonly abort = new AbortController();
-  /** set by Reject during the stream: the command rejects what it produced */
-  rejectWhenDone = false;
-  inline?: InlineInfo;
-  /** newFile: where Accept creates the file */
-  newFileTarget?: vscode.Uri;
-  deciding = false;
-  private resolveEnded!: () => void;
-  readonly ended = new Promise<void>((r) => (this.resolveEnded = r));
-
-  constructor(
-    readonly doc: vscode.TextDocument,
-    readonly mode: SessionMode,
-    /** the action's name for messages ("Refactor", "Edit Inline"…) */
-    readonly label: string,
-  ) {}
-
-  /** (a method, so that checks after an await are not narrowed away) */
-  isEnded(): boolean {
-    return this.phase === 'ended';
-  }
-
-  get key(): string {
-    return this.doc.uri.toString();
-  }
-
-  /** @internal */
-  markEnded(): void {
-    this.phase = 'ended';
-    this.resolveEnded();
-  }
-}
-
-function fileName(uri: vscode.Uri): string {
-  return uri.path.split('/').pop() || uri.toString();
-}
 
 export class PendingEdits implements vscode.Disposable {
   private readonly sessions = new Map<string, EditSession>();
-  private readonly byProposal = new Map<string, EditSession>();
-  private readonly decorations = new Decorations();
+  private readonly proposals = new Map<string, EditSession>();
+  private readonly view: ProposalView;
   private readonly lensChanged = new vscode.EventEmitter<void>();
-  private readonly proposalChanged = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
-  private renderTimer: NodeJS.Timeout | undefined;
-  private readonly dirty = new Set<EditSession>();
-  private contextState = '';
 
   constructor() {
+    this.view = new ProposalView({ get: (d) => this.get(d), byProposal: (u) => this.proposals.get(u.toString()) });
+    const lenses = new ProposalLenses((doc) => this.sessions.get(doc.uri.toString()), this.lensChanged.event);
     this.disposables.push(
-      this.decorations,
+      this.view,
       this.lensChanged,
-      this.proposalChanged,
+      this.view.onDidDraw(() => this.lensChanged.fire()),
+      vscode.languages.registerCodeLensProvider({ scheme: '*' }, lenses),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.onClosed(d)),
       vscode.workspace.onWillSaveTextDocument((e) => this.sessions.get(e.document.uri.toString())?.streaming?.onSave?.('will')),
@@ -110,23 +37,6 @@ export class PendingEdits implements vscode.Disposable {
       vscode.workspace.onWillDeleteFiles((e) => this.onWillMove(e, e.files, 'deleted')),
       vscode.workspace.onDidRenameFiles((e) => this.onMoved(e.files.map((f) => f.oldUri), 'renamed')),
       vscode.workspace.onDidDeleteFiles((e) => this.onMoved(e.files, 'deleted')),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContext()),
-      vscode.window.onDidChangeVisibleTextEditors((eds) => {
-        for (const ed of eds) {
-          const s = this.sessions.get(ed.document.uri.toString());
-          if (s) this.dirty.add(s);
-        }
-        this.scheduleRender();
-        this.updateContext();
-      }),
-      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
-        onDidChange: this.proposalChanged.event,
-        provideTextDocumentContent: (uri) => {
-          const s = this.byProposal.get(uri.toString());
-          return s ? this.proposalText(s) : '';
-        },
-      }),
-      vscode.languages.registerCodeLensProvider({ scheme: '*' }, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
     );
   }
 
@@ -134,7 +44,7 @@ export class PendingEdits implements vscode.Disposable {
 
   get(doc: vscode.TextDocument | vscode.Uri): EditSession | undefined {
     const uri = doc instanceof vscode.Uri ? doc : doc.uri;
-    return this.sessions.get(uri.toString()) ?? this.byProposal.get(uri.toString());
+    return this.sessions.get(uri.toString()) ?? this.proposals.get(uri.toString());
   }
 
   all(): EditSession[] {
@@ -182,7 +92,7 @@ export class PendingEdits implements vscode.Disposable {
   begin(doc: vscode.TextDocument, mode: SessionMode, label: string): EditSession {
     const s = new EditSession(doc, mode, label);
     this.sessions.set(s.key, s);
-    this.updateContext();
+    this.view.updateContext();
     this.lensChanged.fire();
     return s;
   }
@@ -194,32 +104,43 @@ export class PendingEdits implements vscode.Disposable {
     s.streaming = undefined;
     s.proposal = proposal;
     this.changed(s);
-    this.updateContext();
+    this.view.updateContext();
   }
 
-  end(s: EditSession): void {
+  /**
+   * A finished set of hunks (offsets in the document as it is now) as a pending edit in a diff
+   * editor: the whole of what the chat's Apply and the agent's edits need. The caller makes room first.
+   */
+  async proposeDiff(doc: vscode.TextDocument, hunks: readonly Replacement[], label: string): Promise<EditSession> {
+    const s = this.begin(doc, 'diff', label);
+    this.setPending(s, new PendingProposal(hunks));
+    await this.showDiff(s, diffTitle(s));
+    return s;
+  }
+
+  /** Ends the session; `reason` when it ends with nothing decided (closed, stopped, failed…). */
+  end(s: EditSession, reason?: DropReason): void {
     if (s.phase === 'ended') return;
-    s.markEnded();
+    s.markEnded(reason);
     if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
-    for (const ed of vscode.window.visibleTextEditors) if (ed.document === s.doc) this.decorations.clear(ed);
+    this.view.clear(s);
     if (s.proposalUri) {
-      this.byProposal.delete(s.proposalUri.toString());
+      this.proposals.delete(s.proposalUri.toString());
       void closeTabs((input) => input instanceof vscode.TabInputTextDiff && input.modified.toString() === s.proposalUri!.toString());
     }
-    this.dirty.delete(s);
     this.lensChanged.fire();
-    this.updateContext();
+    this.view.updateContext();
   }
 
   /** Diff mode: opens the diff of the document against the proposal. */
   async showDiff(s: EditSession, title: string): Promise<void> {
     if (!s.proposalUri) {
       s.proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: s.doc.uri.path, query: `session=${s.id}` });
-      this.byProposal.set(s.proposalUri.toString(), s);
+      this.proposals.set(s.proposalUri.toString(), s);
     }
-    this.updateContext();
+    this.view.updateContext();
     await vscode.commands.executeCommand('vscode.diff', s.doc.uri, s.proposalUri, title, { preview: false });
-    this.updateContext();
+    this.view.updateContext();
   }
 
   // ------------------------------------------------------------------ decisions
@@ -227,7 +148,8 @@ export class PendingEdits implements vscode.Disposable {
   /**
    * Accept or reject pending hunks (all by default). Accept: one WorkspaceEdit, one undo step
    * (nothing to write in inline mode, where the buffer already shows the proposal). Reject: the
-   * original text back, byte for byte, where the user has not typed since.
+   * original text back, byte for byte, where the user has not typed since. False when nothing
+   * was decided (still streaming, or VS Code refused the write: the proposal stays pending).
    */
   async decide(s: EditSession, accept: boolean, ids?: readonly number[]): Promise<boolean> {
     if (s.phase === 'ended') return false;
@@ -297,6 +219,7 @@ export class PendingEdits implements vscode.Disposable {
         void vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be created (it may exist now); nothing was overwritten.', vscode.workspace.asRelativePath(target, false)));
         return false;
       }
+      s.created = true;
     }
     const doc = s.doc;
     this.end(s);
@@ -336,7 +259,7 @@ export class PendingEdits implements vscode.Disposable {
     const s = this.sessions.get(doc.uri.toString());
     if (!s) return;
     s.abort.abort();
-    this.end(s);
+    this.end(s, 'closed');
     void vscode.window.showWarningMessage(vscode.l10n.t('{0} was closed, so its Qwen edit was dropped.', fileName(doc.uri)));
   }
 
@@ -360,7 +283,7 @@ export class PendingEdits implements vscode.Disposable {
   }
 
   private drop(s: EditSession, what: 'renamed' | 'deleted'): void {
-    this.end(s);
+    this.end(s, what);
     s.abort.abort();
     const name = fileName(s.doc.uri);
     void vscode.window.showWarningMessage(
@@ -376,135 +299,26 @@ export class PendingEdits implements vscode.Disposable {
 
   /** Redraw soon: the session's state or the document changed. */
   changed(s: EditSession): void {
-    this.dirty.add(s);
-    this.scheduleRender();
-  }
-
-  private scheduleRender(): void {
-    if (this.renderTimer) return;
-    // Decorations, CodeLens and the diff's right side follow the document at most ~30 times a second.
-    this.renderTimer = setTimeout(() => {
-      this.renderTimer = undefined;
-      const sessions = [...this.dirty];
-      this.dirty.clear();
-      for (const s of sessions) this.render(s);
-      if (sessions.length) this.lensChanged.fire();
-    }, 30);
+    this.view.changed(s);
   }
 
   /** Renders now (tests and the end of a stream call it so the screen is current). */
   render(s: EditSession): void {
-    if (s.phase === 'ended') return;
-    const model = s.phase === 'streaming' ? s.streaming?.view() ?? EMPTY_MODEL : this.pendingModel(s);
-    for (const ed of vscode.window.visibleTextEditors) if (ed.document === s.doc) this.decorations.render(ed, model);
-    if (s.proposalUri) this.proposalChanged.fire(s.proposalUri);
+    this.view.render(s);
   }
 
   /** What the editor draws for a session, as plain data (tests look at it). */
-  model(s: EditSession): { added: Array<[number, number]>; removed: Array<{ line: number; lines: string[] }>; old: Array<[number, number]>; inserted: Array<{ line: number; count: number }>; writing?: { line: number; text: string }; unreached?: [number, number] } {
-    const m = s.phase === 'streaming' ? s.streaming?.view() ?? EMPTY_MODEL : s.phase === 'pending' ? this.pendingModel(s) : EMPTY_MODEL;
-    const lines = (r: vscode.Range): [number, number] => [r.start.line, r.end.line];
-    return { added: m.added.map(lines), removed: m.removed, old: m.old.map(lines), inserted: m.inserted, writing: m.writing, unreached: m.unreached && lines(m.unreached) };
-  }
-
-  private pendingModel(s: EditSession): DecorationModel {
-    const m: DecorationModel = { added: [], removed: [], old: [], inserted: [] };
-    const doc = s.doc;
-    for (const h of s.proposal?.pending ?? []) {
-      const a = doc.positionAt(h.start);
-      const b = doc.positionAt(h.end);
-      const last = b.character === 0 && b.line > a.line ? b.line - 1 : b.line;
-      if (h.showing === 'new') {
-        if (h.end > h.start) m.added.push(new vscode.Range(a.line, 0, last, 0));
-        const removed = lines(h.hunk.oldText);
-        if (removed.length) m.removed.push({ line: Math.min(a.line, doc.lineCount - 1), lines: removed });
-      } else if (h.end > h.start) m.old.push(new vscode.Range(a.line, 0, last, 0));
-      else m.inserted.push({ line: Math.max(0, a.line - (a.character === 0 ? 1 : 0)), count: lines(h.hunk.newText).length });
-    }
-    return m;
-  }
-
-  /** The document with every pending hunk applied: the diff editor's right side. */
-  proposalText(s: EditSession): string {
-    const text = s.doc.getText();
-    if (!s.proposal) return text;
-    const hs = s.proposal.pending.filter((h) => h.showing === 'old').sort((x, y) => x.start - y.start);
-    const parts: string[] = [];
-    let pos = 0;
-    for (const h of hs) {
-      parts.push(text.slice(pos, h.start), h.hunk.newText);
-      pos = h.end;
-    }
-    parts.push(text.slice(pos));
-    return parts.join('');
-  }
-
-  private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const s = this.sessions.get(doc.uri.toString());
-    if (!s || s.phase === 'ended') return [];
-    const uri = doc.uri.toString();
-    const at = (line: number) => new vscode.Range(line, 0, line, 0);
-    if (s.phase === 'streaming') {
-      const line = s.streaming ? s.streaming.lensLine() : 0;
-      return [
-        new vscode.CodeLens(at(line), { title: `$(loading~spin) ${vscode.l10n.t('Qwen is writing…')}`, command: Commands.stop }),
-        new vscode.CodeLens(at(line), { title: `$(debug-stop) ${vscode.l10n.t('Stop')}`, command: Commands.stop }),
-        new vscode.CodeLens(at(line), { title: `$(discard) ${vscode.l10n.t('Cancel')}`, command: Commands.rejectEdit, arguments: [uri] }),
-      ];
-    }
-    if (s.mode === 'newFile') {
-      const target = vscode.workspace.asRelativePath(s.newFileTarget!, false);
-      return [
-        new vscode.CodeLens(at(0), { title: `$(new-file) ${vscode.l10n.t('Create {0}', target)}`, command: Commands.acceptEdit, arguments: [uri] }),
-        new vscode.CodeLens(at(0), { title: `$(discard) ${vscode.l10n.t('Discard')}`, command: Commands.rejectEdit, arguments: [uri] }),
-      ];
-    }
-    const pending = s.proposal?.pending ?? [];
-    const out: vscode.CodeLens[] = [];
-    pending.forEach((h, i) => {
-      const line = doc.positionAt(h.start).line;
-      if (i === 0 && pending.length > 1) {
-        out.push(new vscode.CodeLens(at(line), { title: `$(check-all) ${vscode.l10n.t('Accept All')}`, command: Commands.acceptEdit, arguments: [uri] }));
-        out.push(new vscode.CodeLens(at(line), { title: `$(close-all) ${vscode.l10n.t('Reject All')}`, command: Commands.rejectEdit, arguments: [uri] }));
-      }
-      out.push(new vscode.CodeLens(at(line), { title: `$(check) ${vscode.l10n.t('Accept')}`, command: Commands.acceptEdit, arguments: [uri, [h.id]] }));
-      out.push(new vscode.CodeLens(at(line), { title: `$(discard) ${vscode.l10n.t('Reject')}`, command: Commands.rejectEdit, arguments: [uri, [h.id]] }));
-      if (i === 0 && s.mode === 'inline') out.push(new vscode.CodeLens(at(line), { title: `$(edit) ${vscode.l10n.t('Refine…')}`, command: Commands.inlineEdit, arguments: [{ refine: uri }] }));
-      if (i === 0 && s.mode === 'diff' && s.proposalUri) out.push(new vscode.CodeLens(at(line), { title: `$(diff) ${vscode.l10n.t('Show Diff')}`, command: 'vscode.diff', arguments: [s.doc.uri, s.proposalUri, diffTitle(s)] }));
-    });
-    return out;
-  }
-
-  private updateContext(): void {
-    const ed = vscode.window.activeTextEditor;
-    const s = ed ? this.get(ed.document) : undefined;
-    const state = `${!!s}|${s?.mode === 'inline'}`;
-    if (state === this.contextState) return;
-    this.contextState = state;
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasPendingEdit, !!s);
-    void vscode.commands.executeCommand('setContext', INLINE_PENDING_KEY, s?.mode === 'inline');
+  model(s: EditSession): SessionModel {
+    return this.view.model(s);
   }
 
   dispose(): void {
     for (const s of this.all()) {
       s.abort.abort();
-      this.end(s);
+      this.end(s, 'disposed');
     }
-    if (this.renderTimer) clearTimeout(this.renderTimer);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-export function diffTitle(s: EditSession): string {
-  return vscode.l10n.t("{0} ↔ Qwen's proposal ({1})", fileName(s.doc.uri), s.label);
-}
-
-/** Lines of a hunk's text, without EOLs. */
-function lines(text: string): string[] {
-  if (!text) return [];
-  const out = text.split('\n');
-  if (out[out.length - 1] === '') out.pop();
-  return out.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
 /** Keeps an inline region's start in place across changes above it (changes inside are the proposal's business). */
