@@ -2,7 +2,7 @@
 // places the fragment where it fits and proposes it as a pending edit for review.
 import * as vscode from 'vscode';
 import { diffLines } from '../edits/diff';
-import { normalizeCode } from '../edits/extract';
+import { normalizeCode } from '../edits/fitCode';
 import { PROPOSAL_SCHEME } from '../constants';
 import { fileName } from './common';
 import { bestMatch, type Span } from './match';

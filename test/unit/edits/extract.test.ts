@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { chooseBlock, extractReplacement, findCodeBlocks, normalizeCode, StreamingExtractor } from '../../../src/edits/extract';
+import { chooseBlock, extractReplacement, findCodeBlocks, StreamingExtractor } from '../../../src/edits/extract';
+import { normalizeCode } from '../../../src/edits/fitCode';
 import { rng } from './synth';
 
 const py = { useTabs: false, size: 4 };
