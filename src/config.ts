@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Settings } from './constants';
+import { PROVIDERS, type ProviderPreset } from './qwen/providers';
 import { PROVIDER_IDS, type ProviderId } from './qwen/types';
 
 export interface QwenSettings {
@@ -74,4 +75,16 @@ export function readProxySettings(): ProxySettings {
 
 export function affectsQwen(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(Settings.section) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy');
+}
+
+// The provider preset and the model the settings name. Nothing here loads the client, so the
+// status bar can show them from activation on.
+
+export function activePreset(settings: QwenSettings = readSettings()): ProviderPreset {
+  return PROVIDERS[settings.provider];
+}
+
+/** The model id for chat and commands: qwen.model, else the provider's default. */
+export function activeModel(settings: QwenSettings = readSettings()): string {
+  return settings.model || PROVIDERS[settings.provider].defaultModel;
 }

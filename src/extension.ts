@@ -5,9 +5,8 @@
 // first time one of them is used, and hand over to it. A window where Qwen is not used never pays
 // for loading the core; one where it is pays once, at that first use.
 import * as vscode from 'vscode';
-import { activeModel, activePreset } from './activeModel';
 import { Commands, Views } from './constants';
-import { affectsQwen, readSettings } from './config';
+import { activeModel, activePreset, affectsQwen, readSettings } from './config';
 import type { Core } from './core';
 import { Log } from './log';
 import { KeyStore, type SecretBackend } from './secrets';

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
-import { activeModel, activePreset } from './activeModel';
 import { Commands } from './constants';
-import { readProxySettings, readSettings, type QwenSettings } from './config';
+import { activeModel, activePreset, readProxySettings, readSettings, type QwenSettings } from './config';
 import { KeyStore, SecretStoreUnavailableError } from './secrets';
 import type { Log } from './log';
 import type { StreamTracker } from './streams';
