@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
-import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
+import { type Gated, gatedReply as holdingReply } from '../fake-qwen/gatedReply';
 import { Workbench } from './driver';
 import { MATH, MEAN_GUARDED, GUARDED, MEAN_RAISES, RAISES } from '../shared/mathPy';
 
@@ -33,35 +33,11 @@ describe('editor edits in the real workbench (installed from the .vsix)', functi
   let openGate: (() => void) | undefined;
   const disk = (rel: string) => readFileSync(join(wb.folder, rel), 'utf8');
 
-  /** Streams `text`, holding the rest once `until` has been sent, until `release`. */
-  function gatedReply(text: string, hold: string): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let onReached!: () => void;
-    const reached = new Promise<void>((r) => (onReached = r));
-    openGate = release;
-    server.setScenario(
-      async (ctx) => {
-        ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        let sent = '';
-        let held = false;
-        for (const ev of splitEvents(dashscopeStream(ctx.model, text))) {
-          if (ctx.clientClosed) return;
-          ctx.res.write(ev);
-          const data = ev.startsWith('data: {') ? (JSON.parse(ev.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }) : undefined;
-          sent += data?.choices?.[0]?.delta?.content ?? '';
-          if (!held && sent.includes(hold)) {
-            held = true;
-            onReached();
-            await gate;
-          }
-          await ctx.sleep(20);
-        }
-        ctx.res.end();
-      },
-      { times: 1 },
-    );
-    return { reached, release };
+  /** Streams `text`, holding the rest once `hold` has been sent, until `release`. */
+  function gatedReply(text: string, hold: string): Gated {
+    const g = holdingReply(server, text, hold, { pauseMs: 20, times: 1 });
+    openGate = g.release;
+    return g;
   }
 
   async function save(rel: string, expected: string): Promise<void> {

@@ -15,7 +15,7 @@ function recorded(name: string): { content: string; reasoning: string } {
 }
 import { ConversationStore } from '../../src/chat/store';
 import type { QwenTestApi } from '../../src/extension';
-import { activateQwen, captureMessages, setUserSetting, waitFor } from './helpers';
+import { activateQwen, captureMessages, setUserSetting, stopFakeQwen, useFakeQwen, waitFor } from './helpers';
 
 describe('chat', () => {
   let api: QwenTestApi;
@@ -24,19 +24,13 @@ describe('chat', () => {
 
   before(async () => {
     api = await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src/math.ts'));
   });
 
   after(async () => {
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   beforeEach(async () => {

@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { QwenTestApi } from '../../src/extension';
 import { completionScenario } from '../fake-qwen/fim';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
-import { activateQwen, captureMessages, setUserSetting, waitFor } from './helpers';
+import type { FakeQwen } from '../fake-qwen/server';
+import { activateQwen, captureMessages, setUserSetting, stopFakeQwen, useFakeQwen, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,18 +18,15 @@ describe('ghost-text completions', () => {
 
   before(async () => {
     api = await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
     await setUserSetting('qwen.completions.debounceMs', 50);
     await setUserSetting('qwen.completions.enabled', true);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const k of ['qwen.completions.enabled', 'qwen.completions.debounceMs', 'qwen.completions.model', 'qwen.provider', 'qwen.baseUrl', 'qwen.model']) await setUserSetting(k, undefined);
-    await server.close();
+    for (const k of ['qwen.completions.enabled', 'qwen.completions.debounceMs', 'qwen.completions.model']) await setUserSetting(k, undefined);
+    await stopFakeQwen(server);
   });
 
   beforeEach(async () => {

@@ -4,9 +4,9 @@
 // what the user types while the answer streams is kept.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
-import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
-import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
+import type { FakeQwen } from '../fake-qwen/server';
+import { gatedReply as holdingReply } from '../fake-qwen/gatedReply';
+import { activateQwen, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 import { MATH, MEAN_GUARDED, GUARD, GUARDED } from '../shared/mathPy';
 
 interface HunkInfo {
@@ -55,46 +55,16 @@ function recordMessages(answer: (message: string, items: string[]) => string | u
 describe('editor edits (diff mode)', function () {
   this.timeout(30_000);
   let server: FakeQwen;
-  let n = 0;
   const cleanups: Array<() => unknown> = [];
 
-  async function openFile(text: string, ext = 'py'): Promise<vscode.TextEditor> {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri;
-    const uri = vscode.Uri.joinPath(folder, 'edits', `case${++n}.${ext}`);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: false });
-  }
+  const openFile = (text: string, ext = 'py') => openNewFile('edits', text, ext);
 
   function reply(text: string, delay = 0): void {
     server.setScenario((ctx) => ctx.reply(text, delay ? { delay } : {}));
   }
 
   /** Streams `text`, holding the rest once the content sent includes `until`, until `release` (no race with the test). */
-  function gatedReply(text: string, until: string): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let onReached!: () => void;
-    const reached = new Promise<void>((r) => (onReached = r));
-    server.setScenario(async (ctx) => {
-      ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      let sent = '';
-      let held = false;
-      for (const ev of splitEvents(dashscopeStream(ctx.model, text))) {
-        if (ctx.clientClosed) return;
-        ctx.res.write(ev);
-        const data = ev.startsWith('data: {') ? (JSON.parse(ev.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }) : undefined;
-        sent += data?.choices?.[0]?.delta?.content ?? '';
-        if (!held && sent.includes(until)) {
-          held = true;
-          onReached();
-          await gate;
-        }
-      }
-      ctx.res.end();
-    });
-    return { reached, release };
-  }
+  const gatedReply = (text: string, until: string) => holdingReply(server, text, until);
 
   function input(answer: string | undefined): void {
     cleanups.push(stubWindow('showInputBox', (() => Promise.resolve(answer)) as never));
@@ -102,17 +72,11 @@ describe('editor edits (diff mode)', function () {
 
   before(async () => {
     await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
   });
 
   after(async () => {
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   beforeEach(() => server.reset());

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../src/constants';
 import type { QwenTestApi } from '../../src/extension';
+import { startFakeQwen, type FakeQwen, type FakeQwenOptions } from '../fake-qwen/server';
 
 export async function activateQwen(): Promise<QwenTestApi> {
   const ext = vscode.extensions.getExtension<QwenTestApi | undefined>(EXTENSION_ID);
@@ -53,4 +54,30 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+let opened = 0;
+
+/** A new file under `folder` of the workspace with `text`, open in an editor (each call a new name). */
+export async function openNewFile(folder: string, text: string, ext = 'py'): Promise<vscode.TextEditor> {
+  const root = vscode.workspace.workspaceFolders![0]!.uri;
+  const uri = vscode.Uri.joinPath(root, folder, `case${++opened}.${ext}`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** The fake server as the user's provider for one suite: `custom` at its address, qwen3-coder-plus. */
+export async function useFakeQwen(opts?: FakeQwenOptions): Promise<FakeQwen> {
+  const server = await startFakeQwen(opts);
+  await setUserSetting('qwen.provider', 'custom');
+  await setUserSetting('qwen.baseUrl', server.url);
+  await setUserSetting('qwen.model', 'qwen3-coder-plus');
+  return server;
+}
+
+/** Puts the provider settings back and closes the server. */
+export async function stopFakeQwen(server: FakeQwen): Promise<void> {
+  for (const k of ['qwen.provider', 'qwen.baseUrl', 'qwen.model']) await setUserSetting(k, undefined);
+  await server.close();
 }

@@ -4,9 +4,10 @@
 // starts again from the original.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
+import type { FakeQwen } from '../fake-qwen/server';
+import { gatedReply as holdingReply } from '../fake-qwen/gatedReply';
 import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
-import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
+import { activateQwen, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 import { MATH, MEAN_GUARDED, GUARDED, MEAN_RAISES, RAISES } from '../shared/mathPy';
 
 interface SessionInfo {
@@ -43,48 +44,14 @@ describe('Edit Inline', function () {
   let n = 0;
   const cleanups: Array<() => void> = [];
 
-  async function openFile(text: string, ext = 'py'): Promise<vscode.TextEditor> {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri;
-    const uri = vscode.Uri.joinPath(folder, 'inline', `case${++n}.${ext}`);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: false });
-  }
+  const openFile = (text: string, ext = 'py') => openNewFile('inline', text, ext);
 
   function reply(text: string, delay = 0): void {
     server.setScenario((ctx) => ctx.reply(text, delay ? { delay } : {}));
   }
 
-  /**
-   * Streams `text` and holds the rest of it once the content sent so far includes `until`, until
-   * the test calls `release`: the test looks at (or types into) the document mid-stream with no
-   * race against the stream.
-   */
-  function gatedReply(text: string, until: string): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let onReached!: () => void;
-    const reached = new Promise<void>((r) => (onReached = r));
-    server.setScenario(async (ctx) => {
-      ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      let sent = '';
-      let held = false;
-      for (const ev of splitEvents(dashscopeStream(ctx.model, text))) {
-        if (ctx.clientClosed) return;
-        ctx.res.write(ev);
-        const data = ev.startsWith('data: {') ? (JSON.parse(ev.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }) : undefined;
-        sent += data?.choices?.[0]?.delta?.content ?? '';
-        if (!held && sent.includes(until)) {
-          held = true;
-          onReached();
-          await gate;
-        }
-        await ctx.sleep(3);
-      }
-      ctx.res.end();
-    });
-    return { reached, release };
-  }
+  /** Streams `text`, holding the rest once the content sent includes `until`, until `release` (no race with the test). */
+  const gatedReply = (text: string, until: string) => holdingReply(server, text, until, { pauseMs: 3 });
 
   /** The user's edit, applied to the document as it is when it lands (as typing would be). */
   async function type(doc: vscode.TextDocument, at: () => vscode.Range, text: string): Promise<void> {
@@ -107,20 +74,14 @@ describe('Edit Inline', function () {
 
   before(async () => {
     await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
     // The undo-step tests decide themselves when the document is saved (a save is an undo stop).
     await setUserSetting('files.autoSave', 'off');
   });
 
   after(async () => {
     await setUserSetting('files.autoSave', undefined);
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   beforeEach(() => server.reset());

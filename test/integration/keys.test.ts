@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
+import type { FakeQwen } from '../fake-qwen/server';
 import { isUnavailable } from '../../src/services';
 import type { QwenTestApi } from '../../src/extension';
-import { activateQwen, captureMessages, setUserSetting, stubWindow } from './helpers';
+import { activateQwen, captureMessages, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen } from './helpers';
 
 const KEY = 'sk-integration-TEST-4f9d2c71e0';
 
@@ -18,18 +18,12 @@ describe('API keys', () => {
 
   before(async () => {
     api = await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
   });
 
   after(async () => {
     await vscode.commands.executeCommand('qwen.clearApiKey', 'custom');
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   async function ask(question: string): Promise<string> {

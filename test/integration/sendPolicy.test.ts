@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { QwenTestApi } from '../../src/extension';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
-import { activateQwen, captureMessages, setUserSetting, stubWindow, waitFor } from './helpers';
+import type { FakeQwen } from '../fake-qwen/server';
+import { activateQwen, captureMessages, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 
 const SECRET = 'SECRET-7f3a9c-MUST-NOT-LEAVE';
 const OUTSIDE_PLAIN = 'OUTSIDE-PLAIN-42d1';
@@ -49,10 +49,7 @@ describe('send policy: what may leave the machine', function () {
 
   before(async () => {
     api = await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
     ws = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     outside = mkdtempSync(join(tmpdir(), 'qwen-outside-'));
     write(join(outside, '.env'), `TOKEN=${SECRET}\n`);
@@ -68,8 +65,7 @@ describe('send policy: what may leave the machine', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const p of made.reverse()) rmSync(p, { force: true });
     rmSync(outside, { recursive: true, force: true });
-    for (const k of ['qwen.provider', 'qwen.baseUrl', 'qwen.model']) await setUserSetting(k, undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   beforeEach(async () => {

@@ -4,10 +4,10 @@
 // conversation too large for the view.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
+import type { FakeQwen } from '../fake-qwen/server';
 import { parseHostMessage } from '../../src/protocol/messages';
 import type { QwenTestApi } from '../../src/extension';
-import { activateQwen, setUserSetting, stubWindow, waitFor } from './helpers';
+import { activateQwen, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,17 +24,11 @@ describe('chat view and host', function () {
 
   before(async () => {
     api = await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
   });
 
   after(async () => {
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   beforeEach(async () => {
@@ -215,17 +209,11 @@ describe('Accept that cannot be written', function () {
 
   before(async () => {
     await activateQwen();
-    server = await startFakeQwen();
-    await setUserSetting('qwen.provider', 'custom');
-    await setUserSetting('qwen.baseUrl', server.url);
-    await setUserSetting('qwen.model', 'qwen3-coder-plus');
+    server = await useFakeQwen();
   });
 
   after(async () => {
-    await setUserSetting('qwen.provider', undefined);
-    await setUserSetting('qwen.baseUrl', undefined);
-    await setUserSetting('qwen.model', undefined);
-    await server.close();
+    await stopFakeQwen(server);
   });
 
   it('a read-only document keeps its proposal pending and the user is told why', async () => {
