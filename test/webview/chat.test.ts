@@ -278,7 +278,7 @@ describe('webview: chat view (Chromium)', function () {
 
   it('asks before sending a very large context, and answers the host', async () => {
     await init();
-    await view.send({ type: 'confirmLargeContext', requestId: 'r1', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 });
+    await view.send({ type: 'ask', requestId: 'r1', question: { kind: 'largeContext', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 } });
     const dialog = page().getByRole('alertdialog');
     assert.equal(
       (await dialog.locator('.confirm-text').textContent())?.trim(),
@@ -286,13 +286,13 @@ describe('webview: chat view (Chromium)', function () {
     );
     assert.equal(await page().evaluate(() => document.activeElement?.textContent), 'Send anyway');
     await page().keyboard.press('Enter');
-    await view.send({ type: 'confirmLargeContext', requestId: 'r2', tokens: 90_000, costUsd: null });
+    await view.send({ type: 'ask', requestId: 'r2', question: { kind: 'largeContext', tokens: 90_000, costUsd: null } });
     // Escape once the second question is on screen with its button focused, as a person would press it
     await page().waitForFunction(() => /90,000/.test(document.querySelector('[role="alertdialog"] .confirm-text')?.textContent ?? '') && document.activeElement?.textContent === 'Send anyway');
     await page().keyboard.press('Escape');
     assert.deepEqual(await view.posted(), [
-      { type: 'confirmLargeContext', requestId: 'r1', confirmed: true },
-      { type: 'confirmLargeContext', requestId: 'r2', confirmed: false },
+      { type: 'answer', requestId: 'r1', answer: { kind: 'largeContext', send: true } },
+      { type: 'answer', requestId: 'r2', answer: { kind: 'largeContext', send: false } },
     ]);
     assert.equal(await dialog.count(), 0);
   });
