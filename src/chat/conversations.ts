@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { TurnSchema, type ConversationSummary, type Turn, type TurnPart } from '../protocol/messages';
 import type { Log } from '../log';
-import { fitTurn, titleFrom, type Conversation, type StoredTurn } from '../turns/turn';
-import { viewOf } from '../turns/runner';
+import { fitTurn, titleFrom, viewOf, type Conversation, type StoredTurn } from '../turns/turn';
 import type { ConversationStore } from './store';
 
 export class Conversations {

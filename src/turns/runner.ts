@@ -2,7 +2,7 @@
 // the stream into the turn's parts, and how it ends (done, stopped, failed). No vscode: everything
 // the host owns (the client, settings, dialogs, the view, words in the user's language) comes in
 // through TurnEnv, so it runs in plain Node against the fake server.
-import type { Answer, HostToWebview, Question, Turn, TurnError, TurnPart, TurnUsage } from '../protocol/messages';
+import type { Answer, HostToWebview, Question, TurnError, TurnPart } from '../protocol/messages';
 import { joinedText } from '../protocol/parts';
 import type { ChatSystemOptions } from '../prompts/chat';
 import { estimateCost, getModelInfo } from '../qwen/catalog';
@@ -12,7 +12,7 @@ import type { ChatRequest, ChatResult, StreamOptions, Usage } from '../qwen/type
 import { DeltaBatcher, realClock, type Clock } from './batcher';
 import { LiveParts } from './liveParts';
 import { buildMessages } from './promptMessages';
-import { cutText, MAX_TURN_TEXT, type StoredTurn } from './turn';
+import { cutText, MAX_TURN_TEXT, viewOf, viewUsage, type StoredTurn } from './turn';
 
 export interface ChatStreamer {
   streamChat(req: ChatRequest, opts?: StreamOptions): Promise<ChatResult>;
@@ -176,17 +176,4 @@ export class TurnRun {
 /** A failed request as the turn shows it: the sentence and what the user can do about it. */
 export function turnError(e: unknown, message: string): TurnError {
   return { message, actions: isQwenError(e) ? errorActions(e).slice(0, 4) : ['retry', 'showLog'] };
-}
-
-/** A stored turn as the view takes it: without the context text and the moderation flag. */
-export function viewOf(t: StoredTurn): Turn {
-  const { contextText: _c, excluded: _e, ...view } = t;
-  return { ...view, usage: viewUsage(t.usage) };
-}
-
-/** Only the counts the protocol carries (a client's usage has more). */
-export function viewUsage(u: Usage | TurnUsage | undefined): TurnUsage | undefined {
-  if (!u) return undefined;
-  const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = u;
-  return { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens };
 }

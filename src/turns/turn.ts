@@ -1,6 +1,7 @@
 // A turn and a conversation as they are stored, the cap on a turn's text, and the reading of
 // conversations written before turns had parts. Pure: the store and the runner share it.
-import type { Turn, TurnPart } from '../protocol/messages';
+import type { Turn, TurnPart, TurnUsage } from '../protocol/messages';
+import type { Usage } from '../qwen/types';
 import { textLength } from '../protocol/parts';
 
 /** A turn as stored: what the view shows, plus the context text that was sent with the question. */
@@ -88,6 +89,19 @@ export function upgradeConversation(conv: Conversation): Conversation {
     t.parts = parts;
   }
   return conv;
+}
+
+/** A stored turn as the view takes it: without the context text and the moderation flag. */
+export function viewOf(t: StoredTurn): Turn {
+  const { contextText: _c, excluded: _e, ...view } = t;
+  return { ...view, usage: viewUsage(t.usage) };
+}
+
+/** Only the counts the protocol carries (a client's usage has more). */
+export function viewUsage(u: Usage | TurnUsage | undefined): TurnUsage | undefined {
+  if (!u) return undefined;
+  const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = u;
+  return { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens };
 }
 
 export function titleFrom(question: string): string {

@@ -3,8 +3,7 @@ import type * as vscode from 'vscode';
 import { ConversationStore, type Conversation, type ConversationFiles } from '../../../src/chat/store';
 import { joinedText } from '../../../src/protocol/parts';
 import { TurnSchema } from '../../../src/protocol/messages';
-import { viewOf } from '../../../src/turns/runner';
-import type { StoredTurn } from '../../../src/turns/turn';
+import { viewOf, type StoredTurn } from '../../../src/turns/turn';
 
 /** workspaceState as VS Code keeps it: one object, values copied in and out. */
 class Memento {
