@@ -52,7 +52,12 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const pending = new PendingEdits();
   const codeBlocks = new CodeBlockActions(pending);
   const contextCollector = new ContextCollector(gate);
-  const chat = new ChatController(services, new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined), contextCollector);
+  const store = new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined);
+  // The chat's code-block buttons run the editor's code-action command for now.
+  const codeAction = async (action: string, code: string, language: string) => {
+    await vscode.commands.executeCommand('qwen.internal.codeAction', action, code, language);
+  };
+  const chat = new ChatController(services, store, contextCollector, codeAction);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
   const completions = registerCompletions(services, async (uri) => !!(await gate.check(uri, 'active')));
 

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { ChatPage, sharedChromium } from './support/browser';
 import { chunk, generateAnswer } from './support/corpus';
 import { startViewServer, type ViewServer } from './support/server';
-import { doneTurn, streamingTurn, viewState } from './fixtures';
+import { doneTurn, partsOf, streamingTurn, viewState } from './fixtures';
 
 describe('webview: streaming render (Chromium)', function () {
   this.timeout(60_000);
@@ -251,7 +251,7 @@ describe('webview: streaming render (Chromium)', function () {
 
   it('continues a cut-off answer in the same turn', async () => {
     await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'Long list', '1. one\n2. two\n3. thr', { finishReason: 'length' })] }) });
-    await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'Long list'), answer: '1. one\n2. two\n3. thr' } });
+    await view.send({ type: 'turnStart', turn: streamingTurn('t1', 'Long list', { parts: partsOf('1. one\n2. two\n3. thr') }) });
     await view.sendAll([{ type: 'delta', turnId: 't1', text: 'ee\n4. four\n' }]);
     await view.send({ type: 'turnEnd', turnId: 't1', finishReason: 'stop' });
     await view.frames();

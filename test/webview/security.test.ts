@@ -172,7 +172,7 @@ describe('webview: hostile answers (Chromium)', function () {
   it('drops invalid host messages (logged, never acted on) and keeps working', async () => {
     await view.clearPosted();
     await view.sendAll([
-      { type: 'turnStart', turn: { id: 'x', question: 'q', status: 'streaming', answer: 42 } },
+      { type: 'turnStart', turn: { id: 'x', question: 'q', status: 'streaming', parts: [{ kind: 'text', text: 42 }] } },
       { type: 'delta', turnId: 'x' },
       { type: 'eval', code: 'window.__pwned = 1' },
       { type: 'state', state: { turns: '<img src=x onerror=alert(1)>' } },
@@ -183,7 +183,7 @@ describe('webview: hostile answers (Chromium)', function () {
     const logs = await view.postedOfType('log');
     assert.equal(logs.length, 5);
     assert.ok(logs.every((l) => l.level === 'warn' && l.message.startsWith('invalid message dropped')));
-    assert.match(logs[0]!.message, /'turnStart'.*answer/);
+    assert.match(logs[0]!.message, /'turnStart'.*parts/);
     assert.match(logs[2]!.message, /'eval'/);
 
     await view.send({ type: 'turnStart', turn: streamingTurn('ok', 'still there?') });
