@@ -53,11 +53,7 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const codeBlocks = new CodeBlockActions(pending);
   const contextCollector = new ContextCollector(gate);
   const store = new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined);
-  // The chat's code-block buttons run the editor's code-action command for now.
-  const codeAction = async (action: string, code: string, language: string) => {
-    await vscode.commands.executeCommand('qwen.internal.codeAction', action, code, language);
-  };
-  const chat = new ChatController(services, store, contextCollector, codeAction);
+  const chat = new ChatController(services, store, contextCollector, (action, code, language) => codeBlocks.run(action, code, language));
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
   const completions = registerCompletions(services, async (uri) => !!(await gate.check(uri, 'active')));
 

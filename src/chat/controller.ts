@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { CodeAction, ContextChip, ErrorAction, ViewState, WebviewToHost } from '../protocol/messages';
 import { joinedText } from '../protocol/parts';
-import { errorText } from '../errorText';
+import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
 import { Commands, Settings } from '../constants';
 import { isUnavailable, type Services } from '../services';
@@ -238,7 +238,7 @@ export class ChatController implements vscode.Disposable {
       thinking: (model) => this.models.requestThinking(model),
       ask: (question, signal) => this.questions.ask(question, signal),
       post: (m) => this.post(m),
-      errorMessage: (e) => (isQwenError(e) ? errorText(e) : vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)))),
+      errorMessage: (e) => (isQwenError(e) ? errorText(e, vscode.env.language) : vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)))),
       log: services.log,
     };
   }

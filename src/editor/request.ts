@@ -2,7 +2,7 @@
 // `Qwen: Stop Generating` stops it, and errors shown as a notification with their buttons.
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { errorText } from '../errorText';
+import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
 import { errorActions } from '../qwen/errorActions';
 import type { ChatMessage } from '../qwen/types';
@@ -78,7 +78,7 @@ export function showRequestError(services: Services, e: unknown, retry?: () => u
   const add = (label: string, run: () => unknown) => buttons.push({ label, run });
   let message: string;
   if (isQwenError(e)) {
-    message = errorText(e);
+    message = errorText(e, vscode.env.language);
     for (const a of errorActions(e)) {
       if (a === 'setApiKey') add(vscode.l10n.t('Set API Key'), () => vscode.commands.executeCommand(Commands.setApiKey));
       else if (a === 'retry' && retry) add(vscode.l10n.t('Retry'), retry);
