@@ -1,35 +1,15 @@
 // The chat view's own logic in real Chromium, driven like the extension host drives it, with
 // assertions on what a user sees and on the messages the host receives.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
-import { startViewServer, type ViewServer } from './support/server';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
 import type { Turn } from '../../src/protocol/messages';
 import { doneTurn, fileChip, selectionChip, streamingTurn, viewState } from './fixtures';
 
 describe('webview: chat view (Chromium)', function () {
   this.timeout(60_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'passed') {
-      assert.deepEqual(view.errors, [], 'no page errors');
-      assert.deepEqual(await view.violations(), [], 'no CSP violations');
-    }
-    await view.close();
-  });
+  chatPageHooks({ check: 'csp' }, (v) => (view = v));
 
   const page = () => view.page;
   const input = () => page().getByRole('combobox', { name: 'Ask Qwen' });
@@ -402,23 +382,8 @@ describe('webview: chat view (Chromium)', function () {
 
 describe('webview: chat view stays alive (Chromium)', function () {
   this.timeout(60_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-  });
-  afterEach(async () => {
-    await view.close();
-  });
+  chatPageHooks({}, (v) => (view = v));
 
   const page = () => view.page;
 

@@ -3,17 +3,20 @@
 // The tracking pixel is served by the page's own origin, which the CSP allows for images: only
 // the sanitizer stands between it and a request, and that is what is being tested.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
 import { chunk } from './support/corpus';
-import { startViewServer, type ViewServer } from './support/server';
+import type { ViewServer } from './support/server';
 import { doneTurn, streamingTurn, viewState } from './fixtures';
 
 describe('webview: hostile answers (Chromium)', function () {
   this.timeout(60_000);
   let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
+  chatPageHooks({ init: true }, (v, s) => {
+    view = v;
+    server = s;
+  });
 
   const hostile = (origin: string) =>
     [
@@ -51,21 +54,6 @@ describe('webview: hostile answers (Chromium)', function () {
       '',
       'The end.',
     ].join('\n');
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-    await view.send({ type: 'init', locale: 'en', state: viewState() });
-  });
-  afterEach(async () => {
-    await view.close();
-  });
 
   async function assertHarmless(turnId: string): Promise<void> {
     await view.page.waitForTimeout(300); // time for an onerror, a load or a navigation to happen
