@@ -117,14 +117,14 @@ class Meter {
       const frame = () => w.__runFrame();
       const finished = (id: string, answer: string) => ({
         type: 'state',
-        state: { ...w.__benchState, turns: [{ id, question: 'Explain the change', context: [], answer, reasoning: '', status: 'done', finishReason: 'stop' }] },
+        state: { ...w.__benchState, turns: [{ id, question: 'Explain the change', context: [], parts: [{ kind: 'text', text: answer }], status: 'done', finishReason: 'stop' }] },
       });
       const fns: PageFns = {
         streamed(turnId, frames) {
           const messages = w.__messages;
           const n = Math.min(frames, messages.length);
           for (let i = 0; i < n; i++) messages[i]!.turnId = turnId;
-          dispatch({ type: 'turnStart', turn: { id: turnId, question: 'Explain the change', context: [], answer: '', reasoning: '', status: 'streaming' } });
+          dispatch({ type: 'turnStart', turn: { id: turnId, question: 'Explain the change', context: [], parts: [], status: 'streaming' } });
           for (let i = 0; i < n; i++) {
             dispatch(messages[i]);
             frame();
@@ -145,7 +145,21 @@ class Meter {
       };
       (fns[name] as (...x: unknown[]) => void)(...a);
     }, [fn, args] as const);
-    return (await this.threadMs()) - before;
+    const spent = (await this.threadMs()) - before;
+    if (fn !== 'naive') await this.expectRendered(String(args[0]));
+    return spent;
+  }
+
+  /**
+   * Untimed: the turn on the page holds the answer's text. A view that drops what it is sent (a
+   * turn shape it no longer accepts, say) renders in no time, and the ratio would lie.
+   */
+  private async expectRendered(turnId: string): Promise<void> {
+    const [shown, sent] = await this.page.evaluate((id) => {
+      const body = document.querySelector(`.turn[data-turn-id="${id}"] .answer-body`);
+      return [(body?.textContent ?? '').replace(/\s+/g, '').length, (window as unknown as { __text: string }).__text.replace(/\s+/g, '').length];
+    }, turnId);
+    if (shown < sent * 0.8) throw new Error(`turn ${turnId} shows ${shown} of the answer's ${sent} non-space characters: the view did not render what it was sent`);
   }
 }
 
