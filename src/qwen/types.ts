@@ -49,6 +49,12 @@ export interface ToolDefinition {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
+/**
+ * Which tool the model may or must call. DashScope documents `auto`, `none` and a named function;
+ * OpenAI-compatible servers (vLLM, Ollama) also take `required`.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -58,6 +64,8 @@ export interface ChatRequest {
   topP?: number;
   stop?: string[];
   tools?: ToolDefinition[];
+  /** sent only with tools */
+  toolChoice?: ToolChoice;
   /** sent only to models that accept it, and never on non-streaming calls */
   thinking?: { enabled: boolean; budget?: number };
 }
