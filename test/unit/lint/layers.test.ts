@@ -43,6 +43,9 @@ describe('lint: the layering rules', function () {
       'src/qwen/reachesUp.ts': "import { services } from '../services';\nimport { NAME } from '../constants';\nexport const b = [services, NAME];\n",
       'src/edits/intoChat.ts': "import { x } from '../chat/x';\nexport const e = x;\n",
       'src/policy/vscode/gate.ts': "import * as vscode from 'vscode';\nimport { x } from '../../chat/x';\nexport const g = [vscode, x];\n",
+      // lm/ is pure and lm/vscode/ its glue: the glue may use vscode, the pure part may not reach it
+      'src/lm/vscode/glue.ts': "import * as vscode from 'vscode';\nexport const lv = vscode;\n",
+      'src/lm/intoGlue.ts': "import { lv } from './vscode/glue';\nexport const li = lv;\n",
       'src/chat/x.ts': "import { c } from '../commands/c';\nexport const x = c;\n",
       'src/commands/c.ts': 'export const c = 1;\n',
       'src/core.ts': "import { c } from './commands/c';\nexport const core = c;\n",
@@ -72,6 +75,7 @@ describe('lint: the layering rules', function () {
     assert.deepEqual(found, [
       'imports-commands: src/chat/x.ts -> src/commands/c.ts',
       'pure-imports-glue: src/edits/intoChat.ts -> src/chat/x.ts',
+      'pure-imports-glue: src/lm/intoGlue.ts -> src/lm/vscode/glue.ts',
       'pure-imports-glue: src/qwen/reachesUp.ts -> src/services.ts',
       'pure-imports-vscode: src/qwen/typesOfVscode.ts -> vscode',
       'pure-imports-vscode: src/qwen/usesVscode.ts -> vscode',
