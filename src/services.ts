@@ -30,6 +30,9 @@ export type ClientUnavailable = { unavailable: 'missingKey' | 'badBaseUrl' | 'in
  * to the next request with no reload. Owns the "where may the key go" decisions.
  */
 export class Services implements vscode.Disposable {
+  /** a custom server's models (GET /models), for whoever lists them */
+  readonly serverModels = new ServerModels(this);
+
   /**
    * One client while its configuration stays the same, so requests share its kept-alive
    * connections (a chat turn after a completion skips the TCP, TLS and proxy CONNECT handshakes).
@@ -187,4 +190,46 @@ export class Services implements vscode.Disposable {
 
 export function isUnavailable(x: ClientContext | ClientUnavailable): x is ClientUnavailable {
   return 'unavailable' in x;
+}
+
+/** How long a GET /models may take before the list is taken as empty. */
+const LIST_TIMEOUT_MS = 5000;
+/** A server that listed nothing (or was down) is asked again after this long: it may have been started since. */
+const EMPTY_RETRY_MS = 30_000;
+
+/**
+ * A custom server's models, fetched once per provider and address. Nothing else makes a fetch:
+ * storing a key (Set API Key sends nothing), a new client, or asking for the list again all answer
+ * from what was fetched.
+ */
+export class ServerModels {
+  private known?: { key: string; ids: string[]; at: number };
+  private fetching?: { key: string; ids: Promise<string[]> };
+
+  constructor(private readonly services: Services) {}
+
+  /** What the active server listed, fetching it first when the provider or qwen.baseUrl changed since. */
+  list(): Promise<string[]> {
+    const settings = this.services.settings();
+    const key = `${settings.provider}\n${settings.baseUrl}`;
+    const k = this.known?.key === key ? this.known : undefined;
+    if (k && (k.ids.length || Date.now() - k.at < EMPTY_RETRY_MS)) return Promise.resolve(k.ids);
+    if (this.fetching?.key !== key) this.fetching = { key, ids: this.fetch(key) };
+    return this.fetching.ids;
+  }
+
+  private async fetch(key: string): Promise<string[]> {
+    let ids: string[] = [];
+    try {
+      const cc = await this.services.client({ interactive: false });
+      if (!isUnavailable(cc)) ids = (await cc.client.listModels({ signal: AbortSignal.timeout(LIST_TIMEOUT_MS) })).slice(0, 200);
+    } catch (e) {
+      this.services.log.debug(`the server's model list is unavailable: ${String((e as Error)?.message ?? e)}`);
+    }
+    if (this.fetching?.key === key) {
+      this.fetching = undefined;
+      this.known = { key, ids, at: Date.now() };
+    }
+    return ids;
+  }
 }
