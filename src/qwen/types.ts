@@ -1,5 +1,6 @@
 // The client's public types: what callers (the chat, the commands, completions) see.
 // Imports nothing from vscode; the whole src/qwen folder runs in plain Node.
+import type { ModelListCache } from './modelLists';
 
 export type ProviderId =
   | 'dashscope-intl'
@@ -141,6 +142,8 @@ export interface ClientConfig {
   /** longest answer in characters, text, reasoning and tool arguments together (default 64 MiB) */
   maxAnswerChars?: number;
   userAgent?: string;
+  /** servers' model lists shared with other clients (a new key or setting makes a new client, not a new list) */
+  modelLists?: ModelListCache;
   /** redacted diagnostics; never receives the key */
   log?: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
