@@ -8,6 +8,7 @@ import type { StreamTracker } from './streams';
 import { BaseUrlError, PROVIDERS, QwenClient, QwenError, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
 import { errorText } from './errorText';
 import type { ClientConfig } from './qwen/types';
+import { ModelListCache } from './qwen/modelLists';
 
 const APPROVED_HTTP_HOSTS = 'qwen.approvedHttpHosts';
 /** A replaced client's connections are all closed this long after (a request still running on it may finish first). */
@@ -30,7 +31,9 @@ export type ClientUnavailable = { unavailable: 'missingKey' | 'badBaseUrl' | 'in
  * to the next request with no reload. Owns the "where may the key go" decisions.
  */
 export class Services implements vscode.Disposable {
-  /** a custom server's models (GET /models), for whoever lists them */
+  /** what servers listed at GET /models, shared by every client this makes (a new key keeps it) */
+  private readonly modelLists = new ModelListCache();
+  /** the active custom server's models, for lists that must not wait long or fail (vscode.lm) */
   readonly serverModels = new ServerModels(this);
 
   /**
@@ -129,6 +132,7 @@ export class Services implements vscode.Disposable {
       firstByteTimeoutMs: settings.firstByteTimeoutMs,
       idleTimeoutMs: settings.idleTimeoutMs,
       userAgent: `qwen-coder-vscode/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
+      modelLists: this.modelLists,
       log: (level, message) => this.log.write(level, message),
     };
     return { client: this.clientFor(config), settings, preset, model: this.modelFor(settings), baseUrl };
@@ -136,7 +140,7 @@ export class Services implements vscode.Disposable {
 
   private clientFor(config: ClientConfig): QwenClient {
     // Hashed: the key is part of what makes a client, but need not sit in one more string.
-    const { log: _log, ...identity } = config;
+    const { log: _log, modelLists: _lists, ...identity } = config;
     const fingerprint = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
     if (this.shared?.fingerprint !== fingerprint) {
       // Requests still streaming on the old client finish; its idle connections close now.
@@ -192,33 +196,26 @@ export function isUnavailable(x: ClientContext | ClientUnavailable): x is Client
   return 'unavailable' in x;
 }
 
-/** How long a GET /models may take before the list is taken as empty. */
+/** How long a list may take before it is taken as empty. */
 const LIST_TIMEOUT_MS = 5000;
-/** A server that listed nothing (or was down) is asked again after this long: it may have been started since. */
+/** After a failed or empty list, the server is asked again only after this long: it may have been started since. */
 const EMPTY_RETRY_MS = 30_000;
 
 /**
- * A custom server's models, fetched once per provider and address. Nothing else makes a fetch:
- * storing a key (Set API Key sends nothing), a new client, or asking for the list again all answer
- * from what was fetched.
+ * The active custom server's models, as a list that never fails and never waits long. The fetch is
+ * the client's listModels, whose list every client of the same provider and address shares (the
+ * chat's picker reads the same one): storing a key fetches nothing. A server that failed or listed
+ * nothing is asked again after a pause, not at every look.
  */
 export class ServerModels {
-  private known?: { key: string; ids: string[]; at: number };
-  private fetching?: { key: string; ids: Promise<string[]> };
+  private empty?: { key: string; at: number };
 
   constructor(private readonly services: Services) {}
 
-  /** What the active server listed, fetching it first when the provider or qwen.baseUrl changed since. */
-  list(): Promise<string[]> {
+  async list(): Promise<string[]> {
     const settings = this.services.settings();
     const key = `${settings.provider}\n${settings.baseUrl}`;
-    const k = this.known?.key === key ? this.known : undefined;
-    if (k && (k.ids.length || Date.now() - k.at < EMPTY_RETRY_MS)) return Promise.resolve(k.ids);
-    if (this.fetching?.key !== key) this.fetching = { key, ids: this.fetch(key) };
-    return this.fetching.ids;
-  }
-
-  private async fetch(key: string): Promise<string[]> {
+    if (this.empty?.key === key && Date.now() - this.empty.at < EMPTY_RETRY_MS) return [];
     let ids: string[] = [];
     try {
       const cc = await this.services.client({ interactive: false });
@@ -226,10 +223,7 @@ export class ServerModels {
     } catch (e) {
       this.services.log.debug(`the server's model list is unavailable: ${String((e as Error)?.message ?? e)}`);
     }
-    if (this.fetching?.key === key) {
-      this.fetching = undefined;
-      this.known = { key, ids, at: Date.now() };
-    }
+    this.empty = ids.length ? undefined : { key, at: Date.now() };
     return ids;
   }
 }
