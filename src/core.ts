@@ -55,7 +55,8 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const pending = new PendingEdits();
   const codeBlocks = new CodeBlockActions(pending);
   const contextCollector = new ContextCollector(gate);
-  const chat = new ChatController(services, new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined), contextCollector);
+  const store = new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined);
+  const chat = new ChatController(services, store, contextCollector, (action, code, language) => codeBlocks.run(action, code, language));
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
   const completions = registerCompletions(services, async (uri) => !!(await gate.check(uri, 'active')));
 

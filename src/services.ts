@@ -6,7 +6,7 @@ import { KeyStore, SecretStoreUnavailableError } from './secrets';
 import type { Log } from './log';
 import type { StreamTracker } from './streams';
 import { BaseUrlError, PROVIDERS, QwenClient, QwenError, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
-import { errorText } from './errorText';
+import { errorText } from './qwen/messages';
 import type { ClientConfig } from './qwen/types';
 import { ModelListCache } from './qwen/modelLists';
 
@@ -93,7 +93,7 @@ export class Services implements vscode.Disposable {
         const open = vscode.l10n.t('Open Settings');
         // User-info in the URL is refused, never sent: the sentence says where keys go, without echoing them.
         const message = e instanceof BaseUrlError && e.reason === 'credentials'
-          ? errorText(new QwenError({ kind: 'config', code: 'base-url-credentials' }))
+          ? errorText(new QwenError({ kind: 'config', code: 'base-url-credentials' }), vscode.env.language)
           : vscode.l10n.t('Set "qwen.baseUrl" to your server\'s OpenAI-compatible address (for example http://localhost:11434/v1) to use a custom provider.');
         void vscode.window
           .showErrorMessage(message, open)

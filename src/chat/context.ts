@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContextChip, MentionCandidate } from '../protocol/messages';
 import { refusalSentence, type ContentGate } from '../policy/vscode/contentGate';
-import { estimateTokens } from './history';
+import { estimateTokens } from '../prompts/tokens';
 const MAX_FILE_CHARS = 60_000;
 const MAX_INSTRUCTIONS_CHARS = 20_000;
 

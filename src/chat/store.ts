@@ -1,58 +1,14 @@
 import type * as vscode from 'vscode';
-import type { ContextChip, ConversationSummary, Turn } from '../protocol/messages';
+import type { ConversationSummary } from '../protocol/messages';
+import { upgradeConversation, type Conversation } from '../turns/turn';
 
-/** A turn as stored: what the view shows, plus the context text that was sent with the question. */
-export interface StoredTurn extends Turn {
-  /** the packed context (selection, files) sent before the question; never shown raw in the view */
-  contextText?: string;
-  /** a content-moderation refusal flagged this question: it is left out of later requests */
-  excluded?: boolean;
-}
-
-export interface Conversation {
-  id: string;
-  title: string;
-  createdAt: number;
-  updatedAt: number;
-  turns: StoredTurn[];
-}
+export type { Conversation, StoredTurn } from '../turns/turn';
 
 /** Where conversation bodies live when the workspace has a storage folder (see conversationFiles.ts). */
 export interface ConversationFiles {
   read(id: string): Promise<string | undefined>;
   write(id: string, text: string): Promise<void>;
   remove(id: string): Promise<void>;
-}
-
-/**
- * The most of one turn's question, answer or reasoning the chat keeps and shows. 2 million
- * characters is 500,000 tokens and more, past any model's output limit (a few tens of thousands of
- * tokens), so no real answer comes near it; what does is a misbehaving server. Lower than the
- * protocol's 8,000,000 so a restored turn always fits the view, and small enough that the view's
- * render and the conversation file's write of one turn stay well under a second.
- */
-export const MAX_TURN_TEXT = 2_000_000;
-
-/** The first `max` characters, never splitting a surrogate pair. */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return '';
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-
-/** Cuts a stored turn's texts to MAX_TURN_TEXT (marking it), and fills texts an older or damaged file lacks. */
-export function fitTurn(t: StoredTurn): void {
-  let cut = false;
-  for (const key of ['question', 'answer', 'reasoning'] as const) {
-    const value: unknown = t[key];
-    if (typeof value !== 'string') t[key] = '';
-    else if (value.length > MAX_TURN_TEXT) {
-      t[key] = cutText(value, MAX_TURN_TEXT);
-      cut = true;
-    }
-  }
-  if (cut) t.truncatedAt = t.answer.length;
 }
 
 const INDEX_KEY = 'qwen.chat.index';
@@ -86,9 +42,10 @@ export class ConversationStore {
       await this.writes.get(id);
       const text = await this.files.read(id).catch(() => undefined);
       const conv = text === undefined ? undefined : parseConversation(text);
-      if (conv) return conv;
+      if (conv) return upgradeConversation(conv);
     }
-    return this.memento.get<Conversation>(CONV_PREFIX + id);
+    const legacy = this.memento.get<Conversation>(CONV_PREFIX + id);
+    return legacy && Array.isArray(legacy.turns) ? upgradeConversation(legacy) : legacy;
   }
 
   async save(conv: Conversation): Promise<void> {
@@ -142,14 +99,4 @@ function parseConversation(text: string): Conversation | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function titleFrom(question: string): string {
-  const line = question.split('\n').find((l) => l.trim()) ?? question;
-  const t = line.trim().replace(/\s+/g, ' ');
-  return t.length > 80 ? `${t.slice(0, 77)}…` : t;
-}
-
-export function chipsOf(turn: StoredTurn): ContextChip[] {
-  return turn.context ?? [];
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import type { ChatController } from '../chat/controller';
 import type { ChatViewProvider } from '../chat/viewProvider';
-import { estimateTokens } from '../chat/history';
+import { estimateTokens } from '../prompts/tokens';
 import type { ContentGate } from '../policy/vscode/contentGate';
 import { resolveTarget } from '../editor/selectionTarget';
 

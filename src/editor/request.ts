@@ -2,8 +2,9 @@
 // `Qwen: Stop Generating` stops it, and errors shown as a notification with their buttons.
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { errorText } from '../errorText';
-import { isQwenError, type QwenError } from '../qwen';
+import { errorText } from '../qwen/messages';
+import { isQwenError } from '../qwen';
+import { errorActions } from '../qwen/errorActions';
 import type { ChatMessage } from '../qwen/types';
 import { isUnavailable, type Services } from '../services';
 
@@ -74,20 +75,17 @@ export async function runRequest(services: Services, o: RequestOptions): Promise
 /** An editor command's error is a notification with the error's own buttons (Set API Key, Retry, Open Settings); a chat turn's stays in the turn. */
 export function showRequestError(services: Services, e: unknown, retry?: () => unknown): void {
   const buttons: Array<{ label: string; run: () => unknown }> = [];
-  const add = (label: string, run: () => unknown) => {
-    if (!buttons.some((b) => b.label === label)) buttons.push({ label, run });
-  };
+  const add = (label: string, run: () => unknown) => buttons.push({ label, run });
   let message: string;
   if (isQwenError(e)) {
-    const qe = e as QwenError;
-    message = errorText(qe);
-    for (const a of new Set([qe.action, ...qe.actions])) {
+    message = errorText(e, vscode.env.language);
+    for (const a of errorActions(e)) {
       if (a === 'setApiKey') add(vscode.l10n.t('Set API Key'), () => vscode.commands.executeCommand(Commands.setApiKey));
       else if (a === 'retry' && retry) add(vscode.l10n.t('Retry'), retry);
-      else if (a === 'openSettings' || a === 'checkRegion' || a === 'checkProxy') add(vscode.l10n.t('Open Settings'), () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:qwen-coder.qwen-coder'));
+      else if (a === 'openSettings') add(vscode.l10n.t('Open Settings'), () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:qwen-coder.qwen-coder'));
       else if (a === 'selectModel') add(vscode.l10n.t('Select Model'), () => vscode.commands.executeCommand(Commands.selectModel));
+      // removeFlagged: an editor command keeps no conversation to remove the message from
     }
-    if (qe.retryable && retry) add(vscode.l10n.t('Retry'), retry);
   } else {
     message = vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)));
     if (retry) add(vscode.l10n.t('Retry'), retry);

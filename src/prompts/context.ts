@@ -1,5 +1,5 @@
 // Fitting what we would like to send into what the model can take: context items trimmed or
-// dropped by priority. (The chat's history is trimmed by whole turns in chat/history.ts.)
+// dropped by priority. (The chat's history is trimmed by whole turns in turns/promptMessages.ts.)
 
 import { DEFAULT_EXCLUDE_PATTERNS, isExcludedPath } from './exclude';
 import { estimateTokens } from './tokens';

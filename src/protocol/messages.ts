@@ -76,13 +76,37 @@ export const FinishReasonSchema = z.string().min(1).max(64);
 export const TurnStatusSchema = z.enum(['streaming', 'done', 'stopped', 'error']);
 export type TurnStatus = z.infer<typeof TurnStatusSchema>;
 
+export const ToolCallStatusSchema = z.enum(['pending', 'running', 'done', 'error', 'denied']);
+export type ToolCallStatus = z.infer<typeof ToolCallStatusSchema>;
+
+/**
+ * What a turn's answer is made of, in the order it arrived. Streamed text and reasoning extend the
+ * part of their kind in the current step (see protocol/parts.ts); a tool call closes the step, so a
+ * multi-step answer reads as text, a tool call, then the next step's text.
+ */
+export const TurnPartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: Text }),
+  z.object({ kind: z.literal('reasoning'), text: Text }),
+  z.object({
+    kind: z.literal('toolCall'),
+    id: Id,
+    name: z.string().min(1).max(200),
+    /** the arguments as the model wrote them (JSON text, possibly incomplete) */
+    args: Text,
+    status: ToolCallStatusSchema,
+    result: Text.optional(),
+  }),
+]);
+export type TurnPart = z.infer<typeof TurnPartSchema>;
+export type TextPart = Extract<TurnPart, { kind: 'text' | 'reasoning' }>;
+export type ToolCallPart = Extract<TurnPart, { kind: 'toolCall' }>;
+
 export const TurnSchema = z.object({
   id: Id,
   question: Text,
   /** the context that was sent with the question, shown under it */
   context: z.array(ContextChipSchema).max(200).default([]),
-  answer: Text.default(''),
-  reasoning: Text.default(''),
+  parts: z.array(TurnPartSchema).max(10_000).default([]),
   status: TurnStatusSchema,
   model: z.string().max(200).optional(),
   usage: UsageSchema.optional(),
@@ -145,6 +169,21 @@ export const MentionCandidateSchema = z.object({
 });
 export type MentionCandidate = z.infer<typeof MentionCandidateSchema>;
 
+/**
+ * What the host may ask the user in the middle of a turn. One kind per question; the answer of
+ * the same kind says what the user chose. The agent's approvals are meant to be further kinds.
+ */
+export const QuestionSchema = z.discriminatedUnion('kind', [
+  /** the request is estimated above the user's threshold: send it anyway? */
+  z.object({ kind: z.literal('largeContext'), tokens: Count, costUsd: z.number().nonnegative().nullable(), contextWindow: Count.optional() }),
+]);
+export type Question = z.infer<typeof QuestionSchema>;
+
+export const AnswerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('largeContext'), send: z.boolean() }),
+]);
+export type Answer = z.infer<typeof AnswerSchema>;
+
 // ---------------------------------------------------------------- host -> webview
 
 export const HostToWebviewSchema = z.discriminatedUnion('type', [
@@ -158,8 +197,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('context'), chips: ViewStateSchema.shape.context }),
   /**
    * A turn starts streaming. When a turn with this id exists (regenerate, edit and resend,
-   * continue) it is replaced and every later turn is dropped; `turn.answer` is the text the
-   * stream continues from (empty unless continuing).
+   * continue) it is replaced and every later turn is dropped; `turn.parts` are what the stream
+   * continues from (none unless continuing).
    */
   z.object({ type: z.literal('turnStart'), turn: TurnSchema }),
   /** everything that arrived since the last delta: the host coalesces, about one per frame */
@@ -177,14 +216,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('turnError'), turnId: Id, error: TurnErrorSchema }),
   z.object({ type: z.literal('historyTrimmed'), turnId: Id, droppedTurns: z.number().int().positive() }),
-  /** before sending a very large request: the webview asks the user, then answers confirmLargeContext */
-  z.object({
-    type: z.literal('confirmLargeContext'),
-    requestId: Id,
-    tokens: Count,
-    costUsd: z.number().nonnegative().nullable(),
-    contextWindow: Count.optional(),
-  }),
+  /** a question for the user (answered by `answer` with the same requestId); the view asks it in place */
+  z.object({ type: z.literal('ask'), requestId: Id, question: QuestionSchema }),
   z.object({ type: z.literal('mentionCandidates'), requestId: Id, items: z.array(MentionCandidateSchema).max(200) }),
   z.object({ type: z.literal('focusInput'), text: z.string().max(MAX_TEXT).optional() }),
   /** a short status line (e.g. "Copied"), also announced to screen readers */
@@ -218,7 +251,7 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('addMention'), id: RefId, kind: z.enum(['file', 'editor']) }),
   /** turnId is absent for actions offered outside a turn (the empty view's Set API Key) */
   z.object({ type: z.literal('errorAction'), action: ErrorActionSchema, turnId: Id.optional() }),
-  z.object({ type: z.literal('confirmLargeContext'), requestId: Id, confirmed: z.boolean() }),
+  z.object({ type: z.literal('answer'), requestId: Id, answer: AnswerSchema }),
   /** links in answers never navigate the webview; the host opens them (http, https, mailto only) */
   z.object({ type: z.literal('openLink'), href: z.string().max(8192).regex(/^(https?:\/\/|mailto:)/i) }),
   /** the webview's own problems (e.g. a dropped invalid message), for the host's log */

@@ -5,7 +5,7 @@ export { getModelInfo, estimateCost, priceTier, catalogModelIds, UNKNOWN_MODEL, 
 export { checkTransport, isLoopbackHost, chooseProxy, matchesNoProxy, type TransportVerdict, type ProxyChoice } from './transport';
 export { QwenClient } from './client';
 export { QwenError, isQwenError, parseRetryAfter, type QwenErrorKind, type QwenAction, type QwenErrorDetails } from './errors';
-export { describeError, ACTION_LABELS, type MessageLocale } from './messages';
+export { describeError, errorText, ACTION_LABELS, type MessageLocale } from './messages';
 export { buildRequestBody, normalizeMessages, textOf, type WireRequest, type WireMessage } from './request';
 export { ChatStreamDecoder } from './stream';
 export { backoffDelay, type BackoffPolicy } from './retry';

@@ -71,6 +71,14 @@ function networkSentence(e: ErrorFacts): string {
 }
 
 /** The one sentence for an error, in English unless another locale is asked for. */
+/**
+ * What the user reads for a client error in the host's display language: the client's one
+ * sentence. The error's own `message` stays English (logs, bug reports); only zh-cn has a second set.
+ */
+export function errorText(e: ErrorFacts & { message?: string }, displayLanguage: string): string {
+  return displayLanguage.toLowerCase() === 'zh-cn' ? describeError(e, 'zh-cn') : e.message || describeError(e);
+}
+
 export function describeError(e: ErrorFacts, locale: MessageLocale = 'en'): string {
   if (locale === 'zh-cn') return describeErrorZhCn(e);
   switch (e.kind) {

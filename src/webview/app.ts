@@ -5,7 +5,7 @@ import { CODE_ACTION_ATTR, codeOfButton } from './codeBlock';
 import { Composer } from './composer';
 import { h, icon, iconButton, textButton } from './dom';
 import type { Host } from './host';
-import { HistoryPanel } from './historyPanel';
+import { ConversationList } from './conversationList';
 import { setLocale, t } from './l10n';
 import { SAFE_LINK } from './sanitize';
 import { ERROR_ACTION_ATTR, TURN_ACTION_ATTR, TurnView } from './turnView';
@@ -22,7 +22,7 @@ export class ChatApp {
   private state: ViewState | null = null;
   private readonly root: HTMLElement;
   private composer!: Composer;
-  private history!: HistoryPanel;
+  private conversationList!: ConversationList;
   private scroller!: HTMLElement;
   private turnsEl!: HTMLElement;
   private titleEl!: HTMLElement;
@@ -59,7 +59,7 @@ export class ChatApp {
       case 'conversations':
         return this.whenBuilt((s) => {
           s.conversations = message.conversations;
-          this.history.set(s.conversations, s.conversationId);
+          this.conversationList.set(s.conversations, s.conversationId);
           this.renderTitle();
         });
       case 'models':
@@ -104,8 +104,8 @@ export class ChatApp {
         });
       case 'historyTrimmed':
         return this.whenBuilt(() => this.turns.find((v) => v.id === message.turnId)?.setTrimmed(message.droppedTurns));
-      case 'confirmLargeContext':
-        return this.whenBuilt(() => this.composer.confirmLargeContext(message.requestId, message.tokens, message.costUsd, message.contextWindow));
+      case 'ask':
+        return this.whenBuilt(() => this.composer.ask(message.requestId, message.question));
       case 'mentionCandidates':
         return this.whenBuilt(() => this.composer.showMentions(message.requestId, message.items));
       case 'focusInput':
@@ -157,8 +157,8 @@ export class ChatApp {
     const newChat = iconButton('add', t('newChat'));
     const copy = iconButton('copy', t('copyConversation'));
     this.titleEl = h('h1', { class: 'title' });
-    this.history = new HistoryPanel((m) => this.post(m), () => this.showHistory(false, true));
-    this.history.element.id = 'history';
+    this.conversationList = new ConversationList((m) => this.post(m), () => this.showHistory(false, true));
+    this.conversationList.element.id = 'history';
     this.turnsEl = h('div', { class: 'turns' });
     this.scroller = h('main', { class: 'conversation', 'aria-label': t('conversation'), tabindex: '-1' }, this.turnsEl);
     this.composer = new Composer({ post: (m) => this.post(m), draftChanged: (text) => this.saveDraft(text) });
@@ -167,13 +167,13 @@ export class ChatApp {
     this.root.replaceChildren(
       h('div', { class: 'chat', 'aria-label': t('appLabel') },
         h('header', { class: 'toolbar' }, this.historyButton, this.titleEl, h('span', { class: 'spacer' }), copy, newChat),
-        this.history.element,
+        this.conversationList.element,
         this.scroller,
         this.noticeEl,
         this.composer.element,
         this.announcer),
     );
-    this.historyButton.addEventListener('click', () => this.showHistory(this.history.element.hidden));
+    this.historyButton.addEventListener('click', () => this.showHistory(this.conversationList.element.hidden));
     newChat.addEventListener('click', () => this.post({ type: 'newChat' }));
     copy.addEventListener('click', () => this.post({ type: 'copyConversation' }));
     this.scroller.addEventListener('scroll', () => {
@@ -190,14 +190,14 @@ export class ChatApp {
   }
 
   private showHistory(show: boolean, restoreFocus = false): void {
-    this.history.element.hidden = !show;
+    this.conversationList.element.hidden = !show;
     this.scroller.hidden = show;
     this.historyButton.setAttribute('aria-expanded', String(show));
     const label = show ? t('hideHistory') : t('showHistory');
     this.historyButton.setAttribute('aria-label', label);
     this.historyButton.title = label;
     this.historyButton.classList.toggle('active', show);
-    if (show) this.history.focusFirst();
+    if (show) this.conversationList.focusFirst();
     else if (restoreFocus) this.historyButton.focus();
   }
 
@@ -206,7 +206,7 @@ export class ChatApp {
     this.composer.setModels(state.models, state.model);
     this.composer.setThinking(state.thinking);
     this.composer.setChips(state.context);
-    this.history.set(state.conversations, state.conversationId);
+    this.conversationList.set(state.conversations, state.conversationId);
     this.renderTitle();
     this.turns = state.turns.map((turn) => new TurnView(turn));
     this.turnsEl.replaceChildren(...this.turns.map((v) => v.element));

@@ -1,6 +1,6 @@
 // The input area: context chips, the question box with @-mentions, model and thinking
 // controls, Send / Stop, and the large-context confirmation.
-import type { ContextChip, MentionCandidate, ModelInfo, Thinking, WebviewToHost } from '../protocol/messages';
+import type { ContextChip, MentionCandidate, ModelInfo, Question, Thinking, WebviewToHost } from '../protocol/messages';
 import { h, icon, iconButton, textButton } from './dom';
 import { formatNumber, formatUsd, t } from './l10n';
 import { chipIcon } from './turnView';
@@ -291,15 +291,23 @@ export class Composer {
     this.input.removeAttribute('aria-activedescendant');
   }
 
-  // ------------------------------------------------------------ large-context confirmation
+  // ------------------------------------------------------------ questions from the host
 
-  confirmLargeContext(requestId: string, tokens: number, costUsd: number | null, contextWindow: number | undefined): void {
+  /** Shows the host's question above the input; the user's choice goes back as `answer`. */
+  ask(requestId: string, question: Question): void {
+    switch (question.kind) {
+      case 'largeContext':
+        return this.confirmLargeContext(requestId, question);
+    }
+  }
+
+  private confirmLargeContext(requestId: string, { tokens, costUsd, contextWindow }: Extract<Question, { kind: 'largeContext' }>): void {
     const extra = (costUsd !== null ? t('confirmLargeCost', formatUsd(costUsd)) : '') +
       (contextWindow ? t('confirmLargeWindow', formatNumber(contextWindow)) : '');
-    const answer = (confirmed: boolean) => {
+    const answer = (send: boolean) => {
       this.confirmEl.hidden = true;
       this.confirmEl.replaceChildren();
-      this.events.post({ type: 'confirmLargeContext', requestId, confirmed });
+      this.events.post({ type: 'answer', requestId, answer: { kind: 'largeContext', send } });
       this.input.focus();
     };
     const yes = textButton(undefined, t('confirmSend'), { class: 'text-button primary' });

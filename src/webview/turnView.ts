@@ -1,6 +1,7 @@
-// One question and its answer: reasoning (collapsible, open while it streams), the answer,
-// notes, error with its actions, usage and cost, and the turn's own buttons.
-import type { Turn, TurnError, TurnUsage } from '../protocol/messages';
+// One question and its answer: reasoning (collapsible, open while it streams), the answer's text
+// and tool calls in order, notes, error with its actions, usage and cost, and the turn's own buttons.
+import type { TextPart, ToolCallPart, ToolCallStatus, Turn, TurnError, TurnUsage } from '../protocol/messages';
+import { joinedText, openPartIndex, textLength } from '../protocol/parts';
 import { h, icon, iconButton, textButton } from './dom';
 import { errorActionLabel, formatNumber, formatUsd, t } from './l10n';
 import { renderMarkdown } from './markdown';
@@ -25,11 +26,15 @@ export class TurnView {
   private reasoningSummaryText: HTMLSpanElement | null = null;
   private reasoningStream: StreamingMarkdown | null = null;
   private answerStream: StreamingMarkdown | null = null;
+  /** the text part answerStream shows; -1 while it waits for the step's first text */
+  private answerStreamPart = -1;
+  private progressEl: HTMLElement | null = null;
   private userToggledReasoning = false;
   private actionsEnabled = false;
 
   constructor(turn: Turn) {
-    this.turn = { ...turn };
+    // parts are copied: streamed text is added to them
+    this.turn = { ...turn, parts: turn.parts.map((p) => ({ ...p })) };
     this.questionEl = h('div', { class: 'question' });
     this.trimmedEl = h('div', { class: 'note trimmed', hidden: true });
     this.answerBody = h('div', { class: 'answer-body' });
@@ -117,11 +122,28 @@ export class TurnView {
   private startStreaming(): void {
     this.element.classList.add('streaming');
     this.element.setAttribute('aria-busy', 'true');
-    this.answerStream = new StreamingMarkdown();
-    this.answerBody.replaceChildren(this.answerStream.element, h('div', { class: 'progress', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')));
-    if (this.turn.answer) this.answerStream.append(this.turn.answer);
-    if (this.turn.reasoning) this.ensureReasoning(true).append(this.turn.reasoning);
+    const progress = (this.progressEl = h('div', { class: 'progress', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')));
+    this.answerBody.replaceChildren(progress);
+    // A continued answer: its closed parts as they were, the step's text open to grow.
+    const open = openPartIndex(this.turn.parts, 'text');
+    this.turn.parts.forEach((p, i) => {
+      if (p.kind === 'reasoning') this.ensureReasoning(true).append(p.text);
+      else if (p.kind === 'toolCall') progress.before(toolCallRow(p));
+      else if (i === open) this.openAnswerStream(i).append(p.text);
+      else progress.before(markdownBlock(p.text));
+    });
+    // Present from the start, as the place the answer will stream into.
+    if (!this.answerStream) this.openAnswerStream(-1);
     this.renderNotesAndFooter();
+  }
+
+  /** The block the step's text streams into, after whatever came before it. */
+  private openAnswerStream(partIndex: number): StreamingMarkdown {
+    this.answerStream?.finish();
+    this.answerStream = new StreamingMarkdown();
+    this.answerStreamPart = partIndex;
+    this.progressEl!.before(this.answerStream.element);
+    return this.answerStream;
   }
 
   private ensureReasoning(streaming: boolean): StreamingMarkdown {
@@ -144,14 +166,26 @@ export class TurnView {
   }
 
   appendText(text: string): void {
-    this.answerStream?.append(text);
-    this.turn.answer += text;
+    if (!this.streaming) return;
+    const parts = this.turn.parts;
+    let i = openPartIndex(parts, 'text');
+    if (i < 0) i = parts.push({ kind: 'text', text: '' }) - 1;
+    if (i !== this.answerStreamPart) {
+      // the block opened at the start waits for the first text; later steps get their own
+      if (this.answerStreamPart < 0) this.answerStreamPart = i;
+      else this.openAnswerStream(i);
+    }
+    this.answerStream!.append(text);
+    (parts[i] as TextPart).text += text;
   }
 
   appendReasoning(text: string): void {
     if (!this.streaming) return;
     this.ensureReasoning(true).append(text);
-    this.turn.reasoning += text;
+    const parts = this.turn.parts;
+    const i = openPartIndex(parts, 'reasoning');
+    if (i < 0) parts.push({ kind: 'reasoning', text });
+    else (parts[i] as TextPart).text += text;
   }
 
   /** Renders what arrived since the last frame. Returns whether anything changed. */
@@ -185,26 +219,28 @@ export class TurnView {
   private finishStreams(): void {
     this.answerStream?.finish();
     this.reasoningStream?.finish();
-    this.answerBody.querySelector('.progress')?.remove();
+    this.progressEl?.remove();
     this.element.classList.remove('streaming');
     this.element.removeAttribute('aria-busy');
     if (this.reasoningDetails && this.reasoningSummaryText) {
       this.reasoningSummaryText.textContent = t('reasoning');
       // Open while it streams; afterwards the answer is what matters, unless the user chose.
-      if (!this.userToggledReasoning && this.turn.answer) this.reasoningDetails.open = false;
+      if (!this.userToggledReasoning && textLength(this.turn.parts, 'text') > 0) this.reasoningDetails.open = false;
     }
   }
 
   // ------------------------------------------------------------ finished
 
   private renderFinished(): void {
-    if (this.turn.reasoning) {
+    const reasoning = joinedText(this.turn.parts, 'reasoning');
+    if (reasoning) {
       this.ensureReasoning(false);
-      this.reasoningStream!.element.replaceChildren(renderMarkdown(this.turn.reasoning));
+      this.reasoningStream!.element.replaceChildren(renderMarkdown(reasoning));
     }
-    const md = h('div', { class: 'markdown' });
-    if (this.turn.answer) md.append(renderMarkdown(this.turn.answer));
-    this.answerBody.replaceChildren(md);
+    const blocks = this.turn.parts.flatMap((p) => (p.kind === 'text' ? [markdownBlock(p.text)] : p.kind === 'toolCall' ? [toolCallRow(p)] : []));
+    // an answer with no text still has its (empty) block, as a streamed one does
+    if (!this.turn.parts.some((p) => p.kind === 'text')) blocks.unshift(markdownBlock(''));
+    this.answerBody.replaceChildren(...blocks);
     this.renderNotesAndFooter();
   }
 
@@ -261,6 +297,29 @@ export class TurnView {
     this.footerEl.replaceChildren(...footer);
     this.footerEl.hidden = footer.length === 0;
   }
+}
+
+function markdownBlock(text: string): HTMLElement {
+  const md = h('div', { class: 'markdown' });
+  if (text) md.append(renderMarkdown(text));
+  return md;
+}
+
+const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: 'toolPending' | 'toolRunning' | 'toolDone' | 'toolError' | 'toolDenied' }> = {
+  pending: { icon: 'clock', label: 'toolPending' },
+  running: { icon: 'loading', label: 'toolRunning' },
+  done: { icon: 'check', label: 'toolDone' },
+  error: { icon: 'error', label: 'toolError' },
+  denied: { icon: 'circle-slash', label: 'toolDenied' },
+};
+
+/** A tool call as one row: its name and how far it got. */
+function toolCallRow(p: ToolCallPart): HTMLElement {
+  const status = TOOL_STATUS[p.status];
+  return h('div', { class: 'tool-call', 'data-status': p.status },
+    icon(status.icon),
+    h('span', { class: 'tool-name' }, p.name),
+    h('span', { class: 'tool-status' }, t(status.label)));
 }
 
 function note(iconName: string, text: string): HTMLElement {

@@ -14,6 +14,8 @@ function recorded(name: string): { content: string; reasoning: string } {
   return { content: m.content ?? '', reasoning: m.reasoning_content ?? '' };
 }
 import { ConversationStore } from '../../src/chat/store';
+import type { TurnPart } from '../../src/protocol/messages';
+import { joinedText } from '../../src/protocol/parts';
 import type { QwenTestApi } from '../../src/extension';
 import { activateQwen, captureMessages, setUserSetting, stopFakeQwen, useFakeQwen, waitFor } from './helpers';
 
@@ -182,8 +184,8 @@ describe('chat', () => {
     const file = vscode.Uri.joinPath(storage, 'conversations', `${id}.json`);
     const saved = await waitFor('the conversation file', async () => {
       try {
-        const c = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as { id: string; turns: { answer: string }[] };
-        return c.turns[0]?.answer === lastTurn()!.answer ? c : undefined;
+        const c = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as { id: string; turns: { parts: TurnPart[] }[] };
+        return c.turns[0] && joinedText(c.turns[0].parts, 'text') === lastTurn()!.answer ? c : undefined;
       } catch {
         return undefined;
       }

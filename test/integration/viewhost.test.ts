@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeQwen } from '../fake-qwen/server';
 import { parseHostMessage } from '../../src/protocol/messages';
+import { joinedText } from '../../src/protocol/parts';
 import type { QwenTestApi } from '../../src/extension';
 import { activateQwen, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 
@@ -175,7 +176,7 @@ describe('chat view and host', function () {
     await api.chat.handle({ type: 'openConversation', id });
     const init = initFor(api);
     assert.equal(init.reason, undefined, 'the view accepts its state');
-    const turns = init.message!.type === 'init' ? init.message.state.turns : [];
+    const turns = (init.message!.type === 'init' ? init.message.state.turns : []).map((t) => ({ ...t, answer: joinedText(t.parts, 'text') }));
     assert.equal(turns.length, 2);
     assert.equal(turns[0]!.answer, 'a short answer');
     assert.ok(turns[1]!.answer.length > 100_000 && huge.startsWith(turns[1]!.answer), 'what fits is shown');
@@ -189,7 +190,7 @@ describe('chat view and host', function () {
     const { ContentGate } = await import('../../src/policy/vscode/contentGate');
     const gate = new ContentGate();
     const collector = new ContextCollector(gate);
-    const restarted = new ChatController(api.services, new ConversationStore(state, conversationFiles(storage)), collector);
+    const restarted = new ChatController(api.services, new ConversationStore(state, conversationFiles(storage)), collector, async () => undefined);
     try {
       await restarted.restored;
       const again = parseHostMessage({ type: 'init', locale: 'en', state: restarted.state() });

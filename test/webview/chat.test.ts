@@ -1,34 +1,15 @@
 // The chat view's own logic in real Chromium, driven like the extension host drives it, with
 // assertions on what a user sees and on the messages the host receives.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
-import { startViewServer, type ViewServer } from './support/server';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
+import type { Turn } from '../../src/protocol/messages';
 import { doneTurn, fileChip, selectionChip, streamingTurn, viewState } from './fixtures';
 
 describe('webview: chat view (Chromium)', function () {
   this.timeout(60_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'passed') {
-      assert.deepEqual(view.errors, [], 'no page errors');
-      assert.deepEqual(await view.violations(), [], 'no CSP violations');
-    }
-    await view.close();
-  });
+  chatPageHooks({ check: 'csp' }, (v) => (view = v));
 
   const page = () => view.page;
   const input = () => page().getByRole('combobox', { name: 'Ask Qwen' });
@@ -278,7 +259,7 @@ describe('webview: chat view (Chromium)', function () {
 
   it('asks before sending a very large context, and answers the host', async () => {
     await init();
-    await view.send({ type: 'confirmLargeContext', requestId: 'r1', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 });
+    await view.send({ type: 'ask', requestId: 'r1', question: { kind: 'largeContext', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 } });
     const dialog = page().getByRole('alertdialog');
     assert.equal(
       (await dialog.locator('.confirm-text').textContent())?.trim(),
@@ -286,13 +267,13 @@ describe('webview: chat view (Chromium)', function () {
     );
     assert.equal(await page().evaluate(() => document.activeElement?.textContent), 'Send anyway');
     await page().keyboard.press('Enter');
-    await view.send({ type: 'confirmLargeContext', requestId: 'r2', tokens: 90_000, costUsd: null });
+    await view.send({ type: 'ask', requestId: 'r2', question: { kind: 'largeContext', tokens: 90_000, costUsd: null } });
     // Escape once the second question is on screen with its button focused, as a person would press it
     await page().waitForFunction(() => /90,000/.test(document.querySelector('[role="alertdialog"] .confirm-text')?.textContent ?? '') && document.activeElement?.textContent === 'Send anyway');
     await page().keyboard.press('Escape');
     assert.deepEqual(await view.posted(), [
-      { type: 'confirmLargeContext', requestId: 'r1', confirmed: true },
-      { type: 'confirmLargeContext', requestId: 'r2', confirmed: false },
+      { type: 'answer', requestId: 'r1', answer: { kind: 'largeContext', send: true } },
+      { type: 'answer', requestId: 'r2', answer: { kind: 'largeContext', send: false } },
     ]);
     assert.equal(await dialog.count(), 0);
   });
@@ -372,27 +353,37 @@ describe('webview: chat view (Chromium)', function () {
     const status = page().getByRole('status');
     assert.equal(await status.textContent(), 'Conversation copied as Markdown.');
   });
+
+  it('shows a tool call as a row with its name and status, between the text around it', async () => {
+    const parts: Turn['parts'] = [
+      { kind: 'text', text: 'Let me read the file.' },
+      { kind: 'toolCall', id: 'c1', name: 'readFile', args: '{"path":"src/a.ts"}', status: 'done', result: 'export const a = 1;' },
+      { kind: 'toolCall', id: 'c2', name: 'runTests', args: '{}', status: 'denied' },
+      { kind: 'text', text: 'It exports **a**.' },
+    ];
+    await init({ turns: [doneTurn('t1', 'what does a.ts export?', '', { parts })] });
+    const body = page().locator('.turn[data-turn-id="t1"] .answer-body');
+    assert.deepEqual(await body.locator(':scope > *').evaluateAll((els) => els.map((e) => e.className)), ['markdown', 'tool-call', 'tool-call', 'markdown']);
+    assert.deepEqual(await body.locator('.tool-name').allTextContents(), ['readFile', 'runTests']);
+    assert.deepEqual(await body.locator('.tool-status').allTextContents(), ['Done', 'Not allowed']);
+    assert.equal((await body.locator('.markdown').last().textContent())?.trim(), 'It exports a.');
+
+    // Text streamed after a tool call is a block of its own, after the row.
+    await view.send({ type: 'turnStart', turn: streamingTurn('t2', 'go on', { parts: [{ kind: 'text', text: 'Before.' }, { kind: 'toolCall', id: 'c3', name: 'search', args: '{}', status: 'running' }] }) });
+    await view.send({ type: 'delta', turnId: 't2', text: 'After.' });
+    await view.send({ type: 'turnEnd', turnId: 't2', finishReason: 'stop' });
+    await view.frames();
+    const second = page().locator('.turn[data-turn-id="t2"] .answer-body');
+    assert.deepEqual(await second.locator(':scope > *').evaluateAll((els) => els.map((e) => e.className)), ['markdown', 'tool-call', 'markdown']);
+    assert.deepEqual((await second.locator('.markdown').allTextContents()).map((s) => s.trim()), ['Before.', 'After.']);
+    assert.equal(await second.locator('.tool-status').textContent(), 'Running');
+  });
 });
 
 describe('webview: chat view stays alive (Chromium)', function () {
   this.timeout(60_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-  });
-  afterEach(async () => {
-    await view.close();
-  });
+  chatPageHooks({}, (v) => (view = v));
 
   const page = () => view.page;
 

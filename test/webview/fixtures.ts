@@ -27,21 +27,26 @@ export function viewState(overrides: Partial<ViewState> = {}): ViewState {
 export const selectionChip: ContextChip = { id: 'ctx-sel', kind: 'selection', label: 'parser.ts:12-40', detail: 'src/parser.ts, lines 12-40' };
 export const fileChip: ContextChip = { id: 'ctx-file', kind: 'file', label: 'parser.ts', detail: 'src/parser.ts' };
 
-export function doneTurn(id: string, question: string, answer: string, extra: Partial<Turn> = {}): Turn {
+/** A turn's parts as the host builds them from what streamed: reasoning first, then the answer. */
+export function partsOf(answer: string, reasoning = ''): Turn['parts'] {
+  return [...(reasoning ? [{ kind: 'reasoning' as const, text: reasoning }] : []), ...(answer ? [{ kind: 'text' as const, text: answer }] : [])];
+}
+
+export function doneTurn(id: string, question: string, answer: string, extra: Partial<Turn> & { reasoning?: string } = {}): Turn {
+  const { reasoning, ...rest } = extra;
   return {
     id,
     question,
     context: [],
-    answer,
-    reasoning: '',
+    parts: partsOf(answer, reasoning),
     status: 'done',
     finishReason: 'stop',
     usage: { promptTokens: 1234, completionTokens: 567, totalTokens: 1801, cachedTokens: 512 },
     costUsd: 0.0021,
-    ...extra,
+    ...rest,
   };
 }
 
 export function streamingTurn(id: string, question: string, extra: Partial<Turn> = {}): Turn {
-  return { id, question, context: [], answer: '', reasoning: '', status: 'streaming', ...extra };
+  return { id, question, context: [], parts: [], status: 'streaming', ...extra };
 }

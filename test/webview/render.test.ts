@@ -1,32 +1,14 @@
 // Streaming render in real Chromium: what users see while an answer streams and after.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
 import { chunk, generateAnswer } from './support/corpus';
-import { startViewServer, type ViewServer } from './support/server';
-import { doneTurn, streamingTurn, viewState } from './fixtures';
+import { doneTurn, partsOf, streamingTurn, viewState } from './fixtures';
 
 describe('webview: streaming render (Chromium)', function () {
   this.timeout(60_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-    await view.send({ type: 'init', locale: 'en', state: viewState() });
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'passed') assert.deepEqual(view.errors, [], 'no page errors');
-    await view.close();
-  });
+  chatPageHooks({ init: true, check: 'errors' }, (v) => (view = v));
 
   /** The answer's rendered HTML with the streaming renderer's containers taken out. */
   const answerHtml = (turnId: string) =>
@@ -251,7 +233,7 @@ describe('webview: streaming render (Chromium)', function () {
 
   it('continues a cut-off answer in the same turn', async () => {
     await view.send({ type: 'state', state: viewState({ turns: [doneTurn('t1', 'Long list', '1. one\n2. two\n3. thr', { finishReason: 'length' })] }) });
-    await view.send({ type: 'turnStart', turn: { ...streamingTurn('t1', 'Long list'), answer: '1. one\n2. two\n3. thr' } });
+    await view.send({ type: 'turnStart', turn: streamingTurn('t1', 'Long list', { parts: partsOf('1. one\n2. two\n3. thr') }) });
     await view.sendAll([{ type: 'delta', turnId: 't1', text: 'ee\n4. four\n' }]);
     await view.send({ type: 'turnEnd', turnId: 't1', finishReason: 'stop' });
     await view.frames();

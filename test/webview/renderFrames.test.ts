@@ -1,9 +1,8 @@
 // Regression: text arriving across animation frames (a line split between two frames) must end in
 // exactly the DOM of a one-shot render, for the recorded answers users really get.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
-import { startViewServer, type ViewServer } from './support/server';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
 import { doneTurn, streamingTurn, viewState } from './fixtures';
 import { loadFixture } from '../fake-qwen/fixtures';
 import { dataPayloads } from '../fake-qwen/sse';
@@ -21,24 +20,8 @@ function contentDeltas(name: string): string[] {
 
 describe('webview: streaming across frames (Chromium)', function () {
   this.timeout(120_000);
-  let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-    await view.send({ type: 'init', locale: 'en', state: viewState() });
-  });
-  afterEach(async () => {
-    await view.close();
-  });
+  chatPageHooks({ init: true }, (v) => (view = v));
 
   const answerHtml = (turnId: string) =>
     view.page.evaluate((id) => {

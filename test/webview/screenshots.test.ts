@@ -102,7 +102,7 @@ describe('webview: screenshots (Chromium)', function () {
   it('empty view, @-mentions and the large-context question', async () => {
     const view = await ChatPage.open(browser, server, { theme: 'dark', width: 400, height: 600 });
     await view.send({ type: 'init', locale: 'en', state: viewState({ context: [selectionChip] }) });
-    await view.send({ type: 'confirmLargeContext', requestId: 'r1', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 });
+    await view.send({ type: 'ask', requestId: 'r1', question: { kind: 'largeContext', tokens: 182_000, costUsd: 0.36, contextWindow: 262_144 } });
     await view.page.getByRole('combobox', { name: 'Ask Qwen' }).click();
     await view.page.keyboard.type('compare with @pars');
     const req = (await view.postedOfType('requestMentions')).pop()!;

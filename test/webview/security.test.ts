@@ -3,17 +3,20 @@
 // The tracking pixel is served by the page's own origin, which the CSP allows for images: only
 // the sanitizer stands between it and a request, and that is what is being tested.
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { ChatPage, sharedChromium } from './support/browser';
+import type { ChatPage } from './support/browser';
+import { chatPageHooks } from './support/suite';
 import { chunk } from './support/corpus';
-import { startViewServer, type ViewServer } from './support/server';
+import type { ViewServer } from './support/server';
 import { doneTurn, streamingTurn, viewState } from './fixtures';
 
 describe('webview: hostile answers (Chromium)', function () {
   this.timeout(60_000);
   let server: ViewServer;
-  let browser: Browser;
   let view: ChatPage;
+  chatPageHooks({ init: true }, (v, s) => {
+    view = v;
+    server = s;
+  });
 
   const hostile = (origin: string) =>
     [
@@ -51,21 +54,6 @@ describe('webview: hostile answers (Chromium)', function () {
       '',
       'The end.',
     ].join('\n');
-
-  before(async () => {
-    server = await startViewServer();
-    browser = await sharedChromium();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    view = await ChatPage.open(browser, server);
-    await view.send({ type: 'init', locale: 'en', state: viewState() });
-  });
-  afterEach(async () => {
-    await view.close();
-  });
 
   async function assertHarmless(turnId: string): Promise<void> {
     await view.page.waitForTimeout(300); // time for an onerror, a load or a navigation to happen
@@ -172,7 +160,7 @@ describe('webview: hostile answers (Chromium)', function () {
   it('drops invalid host messages (logged, never acted on) and keeps working', async () => {
     await view.clearPosted();
     await view.sendAll([
-      { type: 'turnStart', turn: { id: 'x', question: 'q', status: 'streaming', answer: 42 } },
+      { type: 'turnStart', turn: { id: 'x', question: 'q', status: 'streaming', parts: [{ kind: 'text', text: 42 }] } },
       { type: 'delta', turnId: 'x' },
       { type: 'eval', code: 'window.__pwned = 1' },
       { type: 'state', state: { turns: '<img src=x onerror=alert(1)>' } },
@@ -183,7 +171,7 @@ describe('webview: hostile answers (Chromium)', function () {
     const logs = await view.postedOfType('log');
     assert.equal(logs.length, 5);
     assert.ok(logs.every((l) => l.level === 'warn' && l.message.startsWith('invalid message dropped')));
-    assert.match(logs[0]!.message, /'turnStart'.*answer/);
+    assert.match(logs[0]!.message, /'turnStart'.*parts/);
     assert.match(logs[2]!.message, /'eval'/);
 
     await view.send({ type: 'turnStart', turn: streamingTurn('ok', 'still there?') });

@@ -5,8 +5,7 @@
 // extension.ts registers the provider at activation; its methods reach this class once the core
 // is loaded (a preset's model list needs no core: the stand-in answers it from lm/models.ts).
 import * as vscode from 'vscode';
-import { errorText } from '../../errorText';
-import { isQwenError, QwenError } from '../../qwen';
+import { errorText, isQwenError, QwenError } from '../../qwen';
 import { isUnavailable, type ClientUnavailable, type Services } from '../../services';
 import { modelInformation, type LmModelInfo } from '../models';
 import { buildLmRequest, countTokens, parseToolInput, readPart, usageLine, type LmMessage, type LmRole } from '../request';
@@ -83,7 +82,7 @@ export class QwenChatModels {
         return;
       }
       this.services.log.error(e instanceof Error ? e : String(e));
-      throw isQwenError(e) ? new Error(errorText(e)) : e;
+      throw isQwenError(e) ? new Error(errorText(e, vscode.env.language)) : e;
     } finally {
       cancelled.dispose();
     }
@@ -98,7 +97,7 @@ export class QwenChatModels {
     switch (cc.unavailable) {
       case 'missingKey':
         // The client's own sentence: it names "Qwen: Set API Key" and says nothing was sent.
-        return errorText(new QwenError({ kind: 'missing-key', actions: ['setApiKey'], provider: preset.id, providerLabel: preset.label }));
+        return errorText(new QwenError({ kind: 'missing-key', actions: ['setApiKey'], provider: preset.id, providerLabel: preset.label }), vscode.env.language);
       case 'badBaseUrl':
         return vscode.l10n.t('Qwen sent nothing: "qwen.baseUrl" is missing or not a valid address.');
       case 'insecureHttp':

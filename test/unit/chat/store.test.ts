@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { ConversationStore, type Conversation, type ConversationFiles } from '../../../src/chat/store';
+import { joinedText } from '../../../src/protocol/parts';
+import { TurnSchema } from '../../../src/protocol/messages';
+import { viewOf, type StoredTurn } from '../../../src/turns/turn';
 
 /** workspaceState as VS Code keeps it: one object, values copied in and out. */
 class Memento {
@@ -39,8 +42,11 @@ class Files implements ConversationFiles {
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function conversation(id: string, answer: string): Conversation {
-  return { id, title: `about ${id}`, createdAt: 1, updatedAt: 1, turns: [{ id: `${id}-t`, question: 'q', context: [], answer, reasoning: '', status: 'done' }] };
+  return { id, title: `about ${id}`, createdAt: 1, updatedAt: 1, turns: [{ id: `${id}-t`, question: 'q', context: [], parts: [{ kind: 'text', text: answer }], status: 'done' }] };
 }
+
+/** A turn's answer: its text parts, joined. */
+const answerOf = (t: StoredTurn | undefined) => joinedText(t!.parts, 'text');
 
 const asMemento = (m: Memento) => m as unknown as vscode.Memento;
 
@@ -53,8 +59,8 @@ describe('ConversationStore', () => {
     await store.save(conversation('b', '答案'));
     assert.deepEqual(memento.keys(), ['qwen.chat.index'], 'no answer text in workspaceState');
     assert.deepEqual([...files.data.keys()].sort(), ['a', 'b']);
-    assert.equal((await store.load('a'))!.turns[0]!.answer.length, 100_000);
-    assert.equal((await store.load('b'))!.turns[0]!.answer, '答案');
+    assert.equal(answerOf((await store.load('a'))!.turns[0]).length, 100_000);
+    assert.equal(answerOf((await store.load('b'))!.turns[0]), '答案');
     assert.deepEqual(store.list().map((c) => c.id), ['b', 'a']);
   });
 
@@ -63,11 +69,11 @@ describe('ConversationStore', () => {
     const conv = conversation('a', '');
     const saves: Promise<void>[] = [];
     for (let i = 1; i <= 20; i++) {
-      conv.turns[0]!.answer = `version ${i}`;
+      conv.turns[0]!.parts = [{ kind: 'text', text: `version ${i}` }];
       saves.push(store.save(conv));
     }
     await Promise.all(saves);
-    assert.equal((await store.load('a'))!.turns[0]!.answer, 'version 20');
+    assert.equal(answerOf((await store.load('a'))!.turns[0]), 'version 20');
   });
 
   it('reads conversations an earlier version kept in workspaceState, and moves them to a file when saved', async () => {
@@ -78,10 +84,10 @@ describe('ConversationStore', () => {
     const files = new Files();
     const store = new ConversationStore(asMemento(memento), files);
     const loaded = await store.load('old');
-    assert.equal(loaded!.turns[0]!.answer, 'from before');
+    assert.equal(answerOf(loaded!.turns[0]), 'from before');
     await store.save(loaded!);
     assert.equal(memento.get('qwen.chat.conversation.old'), undefined, 'moved out of workspaceState');
-    assert.equal(JSON.parse(files.data.get('old')!).turns[0].answer, 'from before');
+    assert.equal(answerOf(JSON.parse(files.data.get('old')!).turns[0]), 'from before');
   });
 
   it('deletes the file, the old entry and the summary', async () => {
@@ -109,7 +115,7 @@ describe('ConversationStore', () => {
     const memento = new Memento();
     const store = new ConversationStore(asMemento(memento));
     await store.save(conversation('a', 'kept'));
-    assert.equal((await store.load('a'))!.turns[0]!.answer, 'kept');
+    assert.equal(answerOf((await store.load('a'))!.turns[0]), 'kept');
     assert.ok(memento.keys().includes('qwen.chat.conversation.a'));
   });
 
@@ -120,7 +126,47 @@ describe('ConversationStore', () => {
     files.data.set('b', '{"hello":1}');
     await memento.update('qwen.chat.conversation.a', conversation('a', 'legacy'));
     const store = new ConversationStore(asMemento(memento), files);
-    assert.equal((await store.load('a'))!.turns[0]!.answer, 'legacy');
+    assert.equal(answerOf((await store.load('a'))!.turns[0]), 'legacy');
     assert.equal(await store.load('b'), undefined);
+  });
+
+  it('opens a conversation file written before turns had parts: reasoning, then answer, as parts', async () => {
+    // As versions before parts wrote it: the answer and the reasoning as two strings per turn.
+    const old = {
+      id: 'v1',
+      title: 'Why does it overflow?',
+      createdAt: 1,
+      updatedAt: 2,
+      turns: [
+        { id: 't1', question: '为什么会溢出？', context: [], answer: 'Because `i` is never checked.', reasoning: '先看边界。', status: 'done', finishReason: 'stop', model: 'qwen3-coder-plus' },
+        { id: 't2', question: 'and now?', context: [], answer: 'Fixed.', reasoning: '', status: 'stopped', finishReason: 'cancelled' },
+        { id: 't3', question: 'retry', context: [], answer: '', reasoning: '', status: 'error', error: { message: 'The connection dropped.', actions: ['retry'] } },
+      ],
+    };
+    const files = new Files();
+    files.data.set('v1', JSON.stringify(old));
+    const memento = new Memento();
+    await memento.update('qwen.chat.index', [{ id: 'v1', title: old.title, updatedAt: 2, turnCount: 3 }]);
+    const store = new ConversationStore(asMemento(memento), files);
+    const conv = (await store.load('v1'))!;
+    assert.deepEqual(conv.turns.map((t) => t.parts), [
+      [{ kind: 'reasoning', text: '先看边界。' }, { kind: 'text', text: 'Because `i` is never checked.' }],
+      [{ kind: 'text', text: 'Fixed.' }],
+      [],
+    ]);
+    assert.ok(conv.turns.every((t) => !('answer' in t) && !('reasoning' in t)), 'the old fields are gone');
+    assert.equal(conv.turns[0]!.model, 'qwen3-coder-plus', 'the rest of the turn is kept');
+    assert.deepEqual(conv.turns[2]!.error, old.turns[2]!.error);
+    for (const t of conv.turns) assert.equal(TurnSchema.safeParse(viewOf(t)).success, true, 'the view takes the converted turn');
+    // Saved again, it is in the new shape.
+    await store.save(conv);
+    assert.deepEqual(JSON.parse(files.data.get('v1')!).turns[1].parts, [{ kind: 'text', text: 'Fixed.' }]);
+  });
+
+  it('converts an old-format conversation an earlier version kept in workspaceState too', async () => {
+    const memento = new Memento();
+    await memento.update('qwen.chat.conversation.w', { id: 'w', title: 'w', createdAt: 1, updatedAt: 1, turns: [{ id: 't', question: 'q', context: [], answer: 'kept', reasoning: 'thought', status: 'done' }] });
+    const store = new ConversationStore(asMemento(memento), new Files());
+    assert.deepEqual((await store.load('w'))!.turns[0]!.parts, [{ kind: 'reasoning', text: 'thought' }, { kind: 'text', text: 'kept' }]);
   });
 });

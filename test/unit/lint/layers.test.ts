@@ -42,6 +42,7 @@ describe('lint: the layering rules', function () {
       'src/qwen/typesOfVscode.ts': "import type { Uri } from 'vscode';\nexport type U = Uri;\n",
       'src/qwen/reachesUp.ts': "import { services } from '../services';\nimport { NAME } from '../constants';\nexport const b = [services, NAME];\n",
       'src/edits/intoChat.ts': "import { x } from '../chat/x';\nexport const e = x;\n",
+      'src/turns/runsInVscode.ts': "import * as vscode from 'vscode';\nimport { x } from '../chat/x';\nexport const r = [vscode, x];\n",
       'src/policy/vscode/gate.ts': "import * as vscode from 'vscode';\nimport { x } from '../../chat/x';\nexport const g = [vscode, x];\n",
       // lm/ is pure and lm/vscode/ its glue: the glue may use vscode, the pure part may not reach it
       'src/lm/vscode/glue.ts': "import * as vscode from 'vscode';\nexport const lv = vscode;\n",
@@ -77,8 +78,10 @@ describe('lint: the layering rules', function () {
       'pure-imports-glue: src/edits/intoChat.ts -> src/chat/x.ts',
       'pure-imports-glue: src/lm/intoGlue.ts -> src/lm/vscode/glue.ts',
       'pure-imports-glue: src/qwen/reachesUp.ts -> src/services.ts',
+      'pure-imports-glue: src/turns/runsInVscode.ts -> src/chat/x.ts',
       'pure-imports-vscode: src/qwen/typesOfVscode.ts -> vscode',
       'pure-imports-vscode: src/qwen/usesVscode.ts -> vscode',
+      'pure-imports-vscode: src/turns/runsInVscode.ts -> vscode',
       'runtime-cycle: src/editor/p.ts -> src/editor/q.ts',
       'webview-imports-beyond-protocol: src/webview/usesHost.ts -> src/chat/x.ts',
       'webview-imports-beyond-protocol: src/webview/usesNode.ts -> fs',

@@ -16,8 +16,7 @@ const state: ViewState = {
       id: 't1',
       question: '为什么这里会溢出？',
       context: [{ id: 'sel', kind: 'selection', label: 'parser.ts:10-20' }],
-      answer: 'Because `i` is never checked.',
-      reasoning: '',
+      parts: [{ kind: 'text', text: 'Because `i` is never checked.' }],
       status: 'done',
       usage: { promptTokens: 1200, completionTokens: 80, totalTokens: 1280, cachedTokens: 1024 },
       costUsd: 0.0012,
@@ -40,13 +39,30 @@ describe('protocol: host -> webview', () => {
     { type: 'models', models: state.models, model: 'qwen-max' },
     { type: 'thinking', thinking: { capability: 'none', enabled: false, budget: null, maxBudget: null } },
     { type: 'context', chips: [] },
-    { type: 'turnStart', turn: { id: 't2', question: 'hi', context: [], answer: '', reasoning: '', status: 'streaming' } },
+    { type: 'turnStart', turn: { id: 't2', question: 'hi', context: [], parts: [], status: 'streaming' } },
+    {
+      type: 'turnStart',
+      turn: {
+        id: 't3',
+        question: 'fix the test',
+        context: [],
+        parts: [
+          { kind: 'reasoning', text: '先读测试。' },
+          { kind: 'text', text: 'Reading it.' },
+          { kind: 'toolCall', id: 'call_1', name: 'readFile', args: '{"path":"src/a.ts"}', status: 'done', result: 'export const a = 1;' },
+          { kind: 'toolCall', id: 'call_2', name: 'runTests', args: '{}', status: 'denied' },
+          { kind: 'text', text: 'Done.' },
+        ],
+        status: 'streaming',
+      },
+    },
     { type: 'delta', turnId: 't2', text: 'Hel' },
     { type: 'delta', turnId: 't2', reasoning: '想一想' },
     { type: 'turnEnd', turnId: 't2', finishReason: 'length', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, costUsd: null },
     { type: 'turnError', turnId: 't2', error: { message: 'The provider refused the request.', actions: ['removeFlagged', 'retry'] } },
     { type: 'historyTrimmed', turnId: 't2', droppedTurns: 3 },
-    { type: 'confirmLargeContext', requestId: 'r1', tokens: 180_000, costUsd: 0.36, contextWindow: 262_144 },
+    { type: 'ask', requestId: 'r1', question: { kind: 'largeContext', tokens: 180_000, costUsd: 0.36, contextWindow: 262_144 } },
+    { type: 'ask', requestId: 'r2', question: { kind: 'largeContext', tokens: 90_000, costUsd: null } },
     { type: 'mentionCandidates', requestId: 'm1', items: [{ id: 'f:src/a.ts', kind: 'file', label: 'a.ts', detail: 'src/a.ts' }] },
     { type: 'focusInput' },
     { type: 'notice', text: 'Copied', kind: 'info' },
@@ -69,7 +85,7 @@ describe('protocol: host -> webview', () => {
   it('fills defaults a host may omit', () => {
     const parsed = parseHostMessage({ type: 'turnStart', turn: { id: 't', question: 'q', status: 'streaming' } });
     assert.ok(parsed.message?.type === 'turnStart');
-    assert.equal(parsed.message.turn.answer, '');
+    assert.deepEqual(parsed.message.turn.parts, []);
     assert.deepEqual(parsed.message.turn.context, []);
     const notice = parseHostMessage({ type: 'notice', text: 'Saved' });
     assert.equal(notice.message?.type === 'notice' && notice.message.kind, 'info');
@@ -90,6 +106,12 @@ describe('protocol: host -> webview', () => {
     ['turn with unknown status', { type: 'turnStart', turn: { id: 't', question: 'q', status: 'thinking' } }],
     ['zero dropped turns', { type: 'historyTrimmed', turnId: 't', droppedTurns: 0 }],
     ['context chip of unknown kind', { type: 'context', chips: [{ id: 'x', kind: 'url', label: 'x' }] }],
+    ['turn part of unknown kind', { type: 'turnStart', turn: { id: 't', question: 'q', status: 'streaming', parts: [{ kind: 'image', text: 'x' }] } }],
+    ['text part with a number', { type: 'turnStart', turn: { id: 't', question: 'q', status: 'streaming', parts: [{ kind: 'text', text: 42 }] } }],
+    ['tool call of unknown status', { type: 'turnStart', turn: { id: 't', question: 'q', status: 'streaming', parts: [{ kind: 'toolCall', id: 'c', name: 'x', args: '{}', status: 'maybe' }] } }],
+    ['tool call without a name', { type: 'turnStart', turn: { id: 't', question: 'q', status: 'streaming', parts: [{ kind: 'toolCall', id: 'c', name: '', args: '{}', status: 'done' }] } }],
+    ['question of unknown kind', { type: 'ask', requestId: 'r', question: { kind: 'runShell', command: 'rm -rf /' } }],
+    ['large-context question without tokens', { type: 'ask', requestId: 'r', question: { kind: 'largeContext', costUsd: null } }],
   ];
 
   for (const [name, data] of invalid) {
@@ -127,7 +149,8 @@ describe('protocol: webview -> host', () => {
     { type: 'addMention', id: 'f:src/parser.ts', kind: 'file' },
     { type: 'errorAction', turnId: 't1', action: 'setApiKey' },
     { type: 'errorAction', action: 'setApiKey' },
-    { type: 'confirmLargeContext', requestId: 'r1', confirmed: true },
+    { type: 'answer', requestId: 'r1', answer: { kind: 'largeContext', send: true } },
+    { type: 'answer', requestId: 'r2', answer: { kind: 'largeContext', send: false } },
     { type: 'openLink', href: 'https://qwenlm.github.io/' },
     { type: 'log', level: 'warn', message: 'invalid message dropped' },
   ];
@@ -149,6 +172,8 @@ describe('protocol: webview -> host', () => {
     ['thinking budget of zero', { type: 'setThinking', enabled: true, budget: 0 }],
     ['a host message sent the wrong way', { type: 'delta', turnId: 't', text: 'x' }],
     ['a mention of an unknown kind', { type: 'addMention', id: 'x', kind: 'url' }],
+    ['an answer of unknown kind', { type: 'answer', requestId: 'r1', answer: { kind: 'runShell', ok: true } }],
+    ['an answer that says neither yes nor no', { type: 'answer', requestId: 'r1', answer: { kind: 'largeContext' } }],
   ];
 
   for (const [name, data] of invalid) {

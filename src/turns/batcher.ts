@@ -7,14 +7,26 @@ export interface DeltaBatch {
   reasoning?: string;
 }
 
+/** Timers, passed in so a test can run the batcher on its own clock. */
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
 export class DeltaBatcher {
   private text: string[] = [];
   private reasoning: string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
 
   constructor(
     private readonly flushTo: (batch: DeltaBatch) => void,
     private readonly intervalMs = 40,
+    private readonly clock: Clock = realClock,
   ) {}
 
   addText(t: string): void {
@@ -31,8 +43,8 @@ export class DeltaBatcher {
 
   /** Sends whatever is pending now (before turnEnd, turnError or a stop). */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (!this.text.length && !this.reasoning.length) return;
@@ -45,13 +57,13 @@ export class DeltaBatcher {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.text = [];
     this.reasoning = [];
   }
 
   private schedule(): void {
-    if (!this.timer) this.timer = setTimeout(() => { this.timer = undefined; this.flush(); }, this.intervalMs);
+    if (this.timer === undefined) this.timer = this.clock.setTimeout(() => { this.timer = undefined; this.flush(); }, this.intervalMs);
   }
 }

@@ -2,9 +2,8 @@
 import type { ChatMessage } from '../qwen/types';
 import { chatSystemPrompt, type ChatSystemOptions } from '../prompts/chat';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from '../prompts/tokens';
-import type { StoredTurn } from './store';
-
-export { estimateTokens };
+import { joinedText } from '../protocol/parts';
+import type { StoredTurn } from './turn';
 
 function tokens(text: string): number {
   return estimateTokens(text) + MESSAGE_OVERHEAD_TOKENS;
@@ -38,16 +37,16 @@ export function buildMessages(opts: {
   const current = userContent(opts.current);
   let budget = Math.max(0, opts.contextWindow - opts.reserveForAnswer);
   budget -= tokens(system) + tokens(current) + (opts.continueFrom ? tokens(opts.continueFrom) : 0);
-  const usable = opts.history.filter((t) => !t.excluded && t.status !== 'error' && t.answer);
+  const usable = opts.history.filter((t) => !t.excluded && t.status !== 'error').map((t) => ({ turn: t, answer: joinedText(t.parts, 'text') })).filter((u) => u.answer);
   const kept: ChatMessage[] = [];
   let i = usable.length - 1;
   for (; i >= 0; i--) {
-    const t = usable[i]!;
-    const u = userContent(t);
-    const cost = tokens(u) + tokens(t.answer);
+    const { turn, answer } = usable[i]!;
+    const u = userContent(turn);
+    const cost = tokens(u) + tokens(answer);
     if (cost > budget) break;
     budget -= cost;
-    kept.push({ role: 'assistant', content: t.answer }, { role: 'user', content: u });
+    kept.push({ role: 'assistant', content: answer }, { role: 'user', content: u });
   }
   kept.reverse();
   const messages: ChatMessage[] = [{ role: 'system', content: system }, ...kept, { role: 'user', content: current }];

@@ -1,9 +1,9 @@
-// The list of saved conversations: open one, delete one.
+// The list of saved conversations (the toolbar's history button shows it): open one, delete one.
 import type { ConversationSummary, WebviewToHost } from '../protocol/messages';
 import { h, iconButton } from './dom';
 import { formatDate, t } from './l10n';
 
-export class HistoryPanel {
+export class ConversationList {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
   private conversations: ConversationSummary[] = [];

@@ -1,0 +1,209 @@
+// The turn runner in plain Node against the fake server: what a turn streams into its parts,
+// what the view is sent, how it ends (done, stopped at any moment, failed), the large-context
+// question, and a continued answer. No VS Code: the client, clock and sinks are the test's.
+import * as assert from 'node:assert/strict';
+import * as A from '../../fake-qwen/fixtures/answers.mjs';
+import type { Answer, HostToWebview, Question } from '../../../src/protocol/messages';
+import { joinedText } from '../../../src/protocol/parts';
+import type { Clock } from '../../../src/turns/batcher';
+import { TurnRun, type TurnEnv } from '../../../src/turns/runner';
+import type { StoredTurn } from '../../../src/turns/turn';
+import { clientFor, useFakeQwen } from '../qwen/helpers';
+
+/** Timers that only fire when the test says so. */
+class ManualClock implements Clock {
+  private timers = new Map<number, () => void>();
+  private next = 0;
+  setTimeout(fn: () => void): unknown {
+    this.timers.set(++this.next, fn);
+    return this.next;
+  }
+  clearTimeout(h: unknown): void {
+    this.timers.delete(h as number);
+  }
+  tick(): void {
+    const due = [...this.timers.values()];
+    this.timers.clear();
+    due.forEach((fn) => fn());
+  }
+}
+
+function newTurn(question: string, extra: Partial<StoredTurn> = {}): StoredTurn {
+  return { id: 't1', question, context: [], parts: [], status: 'streaming', model: 'qwen3-coder-plus', ...extra };
+}
+
+describe('turn runner', function () {
+  this.timeout(15_000);
+  const fake = useFakeQwen();
+
+  /** An environment on the fake server; `posted` is what the view was sent. */
+  function env(over: Partial<TurnEnv> = {}) {
+    const posted: HostToWebview[] = [];
+    const asked: Question[] = [];
+    const logged: string[] = [];
+    const client = clientFor(fake.server);
+    const e: TurnEnv = {
+      client: async () => ({ client, model: 'qwen3-coder-plus' }),
+      system: async () => ({ locale: 'en', workspaceName: 'demo' }),
+      confirmAboveTokens: () => 0,
+      thinking: () => undefined,
+      ask: async (q) => {
+        asked.push(q);
+        return { kind: 'largeContext', send: true };
+      },
+      post: (m) => posted.push(m),
+      errorMessage: (err) => `failed: ${(err as Error).message}`,
+      log: { warn: (m) => logged.push(m), error: (m) => logged.push(String(m)) },
+      ...over,
+    };
+    return { env: e, posted, asked, logged, client };
+  }
+
+  const posts = () => fake.server.requests.filter((r) => r.method === 'POST');
+  const deltas = (posted: HostToWebview[], key: 'text' | 'reasoning') =>
+    posted.map((m) => (m.type === 'delta' ? (m[key] ?? '') : '')).join('');
+
+  it('streams an answer into one text part, the view sent turnStart, batched deltas, then turnEnd', async () => {
+    const clock = new ManualClock();
+    const { env: e, posted, client } = env({ clock });
+    const turn = newTurn('[[scenario:explain-code]] explain');
+    await new TurnRun(e, turn, [], new AbortController()).run();
+    assert.equal(turn.status, 'done');
+    assert.deepEqual(turn.parts, [{ kind: 'text', text: A.EXPLAIN_CODE }]);
+    assert.equal(turn.finishReason, 'stop');
+    assert.ok(turn.usage && turn.usage.totalTokens > 0);
+    assert.equal(typeof turn.costUsd, 'number', 'priced from the catalog');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'turnEnd'], 'a clock that never fired: the 300 events went as one delta');
+    assert.equal(deltas(posted, 'text'), A.EXPLAIN_CODE);
+    client.dispose();
+  });
+
+  it('keeps reasoning apart from the answer, as a part before the text', async () => {
+    const { env: e, posted, client } = env();
+    const turn = newTurn('[[scenario:thinking-zh]] map 并发');
+    await new TurnRun(e, turn, [], new AbortController()).run();
+    assert.deepEqual(turn.parts.map((p) => p.kind), ['reasoning', 'text']);
+    assert.equal(joinedText(turn.parts, 'reasoning'), A.THINKING_ZH_REASONING);
+    assert.equal(joinedText(turn.parts, 'text'), A.THINKING_ZH_ANSWER);
+    assert.equal(deltas(posted, 'reasoning'), A.THINKING_ZH_REASONING, 'the view was sent exactly that reasoning');
+    client.dispose();
+  });
+
+  it('Stop mid-stream keeps exactly what the view was shown; parts() mid-stream is the same', async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const { env: e, posted, client } = env({});
+    const turn = newTurn('[[scenario:slow-drip]] explain');
+    const run = new TurnRun({ ...e, post: (m) => { posted.push(m); if (m.type === 'delta') seen.push(joinedText(run.parts(), 'text')); if (seen.length === 3) controller.abort(); } }, turn, [], controller);
+    await run.run();
+    assert.equal(turn.status, 'stopped');
+    assert.equal(turn.finishReason, 'cancelled');
+    const kept = joinedText(turn.parts, 'text');
+    assert.equal(kept, deltas(posted, 'text'), 'what is kept is what the view was sent');
+    assert.equal(seen.at(-1), kept);
+    assert.ok(kept.length > 0 && kept.length < A.EXPLAIN_CODE.length && A.EXPLAIN_CODE.startsWith(kept));
+    assert.deepEqual(posted.at(-1), { type: 'turnEnd', turnId: 't1', finishReason: 'cancelled' });
+    client.dispose();
+  });
+
+  it('Stop before the client is ready ends the turn and sends nothing', async () => {
+    const controller = new AbortController();
+    const { env: e, posted, client } = env({ client: async () => { controller.abort(); return { client, model: 'qwen3-coder-plus' }; } });
+    const turn = newTurn('[[scenario:explain-code]] explain');
+    await new TurnRun(e, turn, [], controller).run();
+    assert.equal(turn.status, 'stopped');
+    assert.equal(posts().length, 0);
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnEnd']);
+    client.dispose();
+  });
+
+  it('asks before a large request: no sends nothing, yes sends it', async () => {
+    for (const send of [false, true]) {
+      fake.server.reset();
+      const { env: e, asked, client } = env({ confirmAboveTokens: () => 10, ask: async (q) => { asked.push(q); return { kind: 'largeContext', send }; } });
+      const turn = newTurn('[[scenario:explain-code]] explain', { contextText: 'const x = 1;\n'.repeat(100) });
+      await new TurnRun(e, turn, [], new AbortController()).run();
+      assert.equal(asked.length, 1);
+      const q = asked[0]!;
+      assert.equal(q.kind, 'largeContext');
+      assert.ok(q.tokens > 10);
+      assert.equal(typeof q.costUsd, 'number');
+      assert.equal(turn.status, send ? 'done' : 'stopped');
+      assert.equal(posts().length, send ? 1 : 0);
+      client.dispose();
+    }
+  });
+
+  it('Stop while the question is open ends the turn (the question is withdrawn)', async () => {
+    const controller = new AbortController();
+    const { env: e, client } = env({
+      confirmAboveTokens: () => 10,
+      ask: (_q, signal) => new Promise<Answer | undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined))),
+    });
+    const turn = newTurn('[[scenario:explain-code]] explain', { contextText: 'x'.repeat(2000) });
+    const running = new TurnRun(e, turn, [], controller).run();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(turn.status, 'streaming', 'waiting for the answer');
+    controller.abort();
+    await running;
+    assert.equal(turn.status, 'stopped');
+    assert.equal(posts().length, 0);
+    client.dispose();
+  });
+
+  it('a failed request ends in the turn with the error\'s actions; a dropped one keeps its partial answer', async () => {
+    const { env: e, posted, client } = env();
+    const turn = newTurn('[[scenario:error-401]] hi');
+    await new TurnRun(e, turn, [], new AbortController()).run();
+    assert.equal(turn.status, 'error');
+    assert.deepEqual(turn.error!.actions, ['setApiKey', 'openSettings'], 'a DashScope key of another region: the key, then the region setting');
+    assert.match(turn.error!.message, /^failed: /, 'worded by the host');
+    assert.deepEqual(posted.at(-1), { type: 'turnError', turnId: 't1', error: turn.error });
+
+    const dropped = newTurn('[[scenario:dropped]] explain');
+    await new TurnRun(e, dropped, [], new AbortController()).run();
+    assert.equal(dropped.status, 'error');
+    assert.ok(joinedText(dropped.parts, 'text').length > 0, 'partial answer kept');
+    assert.ok(dropped.error!.actions.includes('retry'));
+    client.dispose();
+  });
+
+  it('no client: the host\'s reason ends the turn, nothing is sent', async () => {
+    const { env: e, posted } = env({ client: async () => ({ error: { message: 'No API key is set.', actions: ['setApiKey'] } }) });
+    const turn = newTurn('hi');
+    await new TurnRun(e, turn, [], new AbortController()).run();
+    assert.equal(turn.status, 'error');
+    assert.deepEqual(turn.error, { message: 'No API key is set.', actions: ['setApiKey'] });
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnError']);
+    assert.equal(posts().length, 0);
+  });
+
+  it('continues a cut-off answer in its own text part, sending it back as a partial assistant message', async () => {
+    const { env: e, posted, client } = env();
+    const turn = newTurn('[[scenario:explain-code]] list', { parts: [{ kind: 'text', text: '1. one\n2. tw' }] });
+    await new TurnRun(e, turn, [], new AbortController(), true).run();
+    const start = posted[0]!;
+    assert.ok(start.type === 'turnStart');
+    assert.deepEqual(start.turn.parts, [{ kind: 'text', text: '1. one\n2. tw' }], 'the view continues from there');
+    const body = posts()[0]!.body as { messages: { role: string; content: string; partial?: boolean }[] };
+    assert.deepEqual(body.messages.at(-1), { role: 'assistant', content: '1. one\n2. tw', partial: true });
+    assert.deepEqual(turn.parts, [{ kind: 'text', text: `1. one\n2. tw${A.EXPLAIN_CODE}` }]);
+    client.dispose();
+  });
+
+  it('earlier turns are sent as history from their text parts', async () => {
+    const { env: e, client } = env();
+    const history: StoredTurn[] = [
+      newTurn('first', { id: 'h1', status: 'done', parts: [{ kind: 'reasoning', text: 'never sent' }, { kind: 'text', text: 'first answer' }] }),
+      newTurn('flagged', { id: 'h2', status: 'done', excluded: true, parts: [{ kind: 'text', text: 'left out' }] }),
+    ];
+    await new TurnRun(e, newTurn('[[scenario:explain-code]] second'), history, new AbortController()).run();
+    const body = posts()[0]!.body as { messages: { role: string; content: string }[] };
+    assert.deepEqual(body.messages.slice(1).map((m) => [m.role, m.content]), [
+      ['user', 'first'],
+      ['assistant', 'first answer'],
+      ['user', '[[scenario:explain-code]] second'],
+    ]);
+    client.dispose();
+  });
+});
