@@ -39,6 +39,9 @@ export const Settings = {
   idleTimeoutSeconds: 'request.idleTimeoutSeconds',
 } as const;
 
+/** The vendor of package.json's languageModelChatProviders: `vscode.lm.selectChatModels({ vendor: 'qwen' })`. */
+export const LM_VENDOR = 'qwen';
+
 /** Context keys used in `when` clauses. */
 export const ContextKeys = {
   streaming: 'qwen.streaming',

@@ -22,6 +22,7 @@ import { registerCompletions, type CompletionsTestApi } from './completions';
 import { ContentGate } from './policy/vscode/contentGate';
 import { PendingEdits } from './editor/pendingEdits';
 import { CodeBlockActions } from './editor/codeBlockActions';
+import { QwenChatModels } from './lm/vscode/provider';
 
 /** What extension.ts made at activation and the core shares. */
 export interface ShellParts {
@@ -38,6 +39,8 @@ export interface Core {
   completions: CompletionsTestApi;
   /** every proposed edit: the commands, the chat's Apply and the agent propose through it */
   pending: PendingEdits;
+  /** Qwen's side of VS Code's language-model API; extension.ts registered the provider that calls it */
+  languageModels: QwenChatModels;
 }
 
 /**
@@ -80,5 +83,6 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
     ...registerEditFeatures(services, gate, pending, codeBlocks),
     ...completions.disposables,
   );
-  return { services, chat, chatView, completions: completions.api, pending };
+  const languageModels = new QwenChatModels(services);
+  return { services, chat, chatView, completions: completions.api, pending, languageModels };
 }

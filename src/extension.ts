@@ -1,6 +1,6 @@
 // Activation: what must exist the moment VS Code starts us, and nothing more. The log, the key
 // store, the stream tracker, Stop and the status bar are the real ones. Every other command, the
-// chat view, the quick fix and ghost text start as stand-ins (./standIns.ts) that load the rest of
+// chat view, the quick fix, ghost text and the vscode.lm provider start as stand-ins (./standIns.ts) that load the rest of
 // the extension (./core.ts, bundled as out/core.js: the client, zod, chat, edits, completions) the
 // first time one of them is used, and hand over to it. A window where Qwen is not used never pays
 // for loading the core; one where it is pays once, at that first use.
@@ -13,7 +13,7 @@ import { KeyStore, type SecretBackend } from './secrets';
 import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
 import { registerFixWithQwen } from './commands/fixWithQwen';
-import { commandStandIns, completionStandIns, proposalStandIn } from './standIns';
+import { commandStandIns, completionStandIns, languageModelStandIn, proposalStandIn } from './standIns';
 import { closeStaleProposalTabs } from './editor/staleProposals';
 
 /**
@@ -79,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     vscode.window.registerWebviewViewProvider(Views.chat, {
       resolveWebviewView: (view) => loadCore('the chat view').chatView.resolveWebviewView(view),
     }),
+    // Not among the disposed stand-ins: it stays registered and calls the core once it is loaded.
+    ...languageModelStandIn(loadCore, () => core),
     vscode.workspace.onDidChangeConfiguration((e) => affectsQwen(e) && status.render()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => status.render()),
   );

@@ -8,6 +8,7 @@ import type { StreamTracker } from './streams';
 import { BaseUrlError, PROVIDERS, QwenClient, QwenError, checkTransport, resolveBaseUrl, type ProviderPreset } from './qwen';
 import { errorText } from './qwen/messages';
 import type { ClientConfig } from './qwen/types';
+import { ModelListCache } from './qwen/modelLists';
 
 const APPROVED_HTTP_HOSTS = 'qwen.approvedHttpHosts';
 /** A replaced client's connections are all closed this long after (a request still running on it may finish first). */
@@ -30,6 +31,11 @@ export type ClientUnavailable = { unavailable: 'missingKey' | 'badBaseUrl' | 'in
  * to the next request with no reload. Owns the "where may the key go" decisions.
  */
 export class Services implements vscode.Disposable {
+  /** what servers listed at GET /models, shared by every client this makes (a new key keeps it) */
+  private readonly modelLists = new ModelListCache();
+  /** the active custom server's models, for lists that must not wait long or fail (vscode.lm) */
+  readonly serverModels = new ServerModels(this);
+
   /**
    * One client while its configuration stays the same, so requests share its kept-alive
    * connections (a chat turn after a completion skips the TCP, TLS and proxy CONNECT handshakes).
@@ -126,6 +132,7 @@ export class Services implements vscode.Disposable {
       firstByteTimeoutMs: settings.firstByteTimeoutMs,
       idleTimeoutMs: settings.idleTimeoutMs,
       userAgent: `qwen-coder-vscode/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
+      modelLists: this.modelLists,
       log: (level, message) => this.log.write(level, message),
     };
     return { client: this.clientFor(config), settings, preset, model: this.modelFor(settings), baseUrl };
@@ -133,7 +140,7 @@ export class Services implements vscode.Disposable {
 
   private clientFor(config: ClientConfig): QwenClient {
     // Hashed: the key is part of what makes a client, but need not sit in one more string.
-    const { log: _log, ...identity } = config;
+    const { log: _log, modelLists: _lists, ...identity } = config;
     const fingerprint = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
     if (this.shared?.fingerprint !== fingerprint) {
       // Requests still streaming on the old client finish; its idle connections close now.
@@ -187,4 +194,36 @@ export class Services implements vscode.Disposable {
 
 export function isUnavailable(x: ClientContext | ClientUnavailable): x is ClientUnavailable {
   return 'unavailable' in x;
+}
+
+/** How long a list may take before it is taken as empty. */
+const LIST_TIMEOUT_MS = 5000;
+/** After a failed or empty list, the server is asked again only after this long: it may have been started since. */
+const EMPTY_RETRY_MS = 30_000;
+
+/**
+ * The active custom server's models, as a list that never fails and never waits long. The fetch is
+ * the client's listModels, whose list every client of the same provider and address shares (the
+ * chat's picker reads the same one): storing a key fetches nothing. A server that failed or listed
+ * nothing is asked again after a pause, not at every look.
+ */
+export class ServerModels {
+  private empty?: { key: string; at: number };
+
+  constructor(private readonly services: Services) {}
+
+  async list(): Promise<string[]> {
+    const settings = this.services.settings();
+    const key = `${settings.provider}\n${settings.baseUrl}`;
+    if (this.empty?.key === key && Date.now() - this.empty.at < EMPTY_RETRY_MS) return [];
+    let ids: string[] = [];
+    try {
+      const cc = await this.services.client({ interactive: false });
+      if (!isUnavailable(cc)) ids = (await cc.client.listModels({ signal: AbortSignal.timeout(LIST_TIMEOUT_MS) })).slice(0, 200);
+    } catch (e) {
+      this.services.log.debug(`the server's model list is unavailable: ${String((e as Error)?.message ?? e)}`);
+    }
+    this.empty = ids.length ? undefined : { key, at: Date.now() };
+    return ids;
+  }
 }

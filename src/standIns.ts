@@ -3,8 +3,9 @@
 // or loads the core and passes the call on. extension.ts disposes them all just before the core
 // registers the real ones under the same ids.
 import * as vscode from 'vscode';
-import { PROPOSAL_SCHEME } from './constants';
-import { readSettings } from './config';
+import { LM_VENDOR, PROPOSAL_SCHEME, Settings } from './constants';
+import { activePreset, readSettings } from './config';
+import { modelInformation } from './lm/models';
 import type { Core } from './core';
 import { SELECTOR } from './completions/selector';
 import { CompletionStatus, TOGGLE_COMPLETIONS, toggleCompletions } from './completions/statusToggle';
@@ -96,4 +97,38 @@ export function completionStandIns(load: LoadCore): vscode.Disposable[] {
  */
 export function proposalStandIn(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, { provideTextDocumentContent: () => '' });
+}
+
+/**
+ * Qwen's models in VS Code's language-model API (vscode.lm). Registered once, at activation, and
+ * never replaced: VS Code forgets a vendor's models when its provider is unregistered. A request or
+ * a token count loads the core and passes the call on; the list of a preset's models comes from
+ * the catalog, with no core. A custom server's list needs its GET /models, so the core too.
+ * The list changes with the provider, qwen.baseUrl or qwen.model, never with a key: storing a key
+ * makes VS Code ask nothing again, and sends nothing.
+ */
+export function languageModelStandIn(load: LoadCore, loaded: () => Core | undefined): vscode.Disposable[] {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.LanguageModelChatProvider = {
+    onDidChangeLanguageModelChatInformation: changed.event,
+    provideLanguageModelChatInformation: () => {
+      const core = loaded();
+      if (core) return core.languageModels.information();
+      const settings = readSettings();
+      const preset = activePreset(settings);
+      if (preset.id === 'custom') return load("a custom server's model list").languageModels.information();
+      return modelInformation({ preset, baseUrl: settings.baseUrl, configured: settings.model });
+    },
+    provideLanguageModelChatResponse: (model, messages, options, progress, token) =>
+      load('a language model request').languageModels.respond(model, messages, options, progress, token),
+    provideTokenCount: async (_model, text) => load('a token count').languageModels.tokenCount(text),
+  };
+  const listed = [Settings.provider, Settings.baseUrl, Settings.model].map((k) => `${Settings.section}.${k}`);
+  return [
+    changed,
+    vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => listed.some((k) => e.affectsConfiguration(k)) && changed.fire()),
+    // qwen.model counts from the folder only once it is trusted (config.ts)
+    vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()),
+  ];
 }

@@ -50,7 +50,8 @@ export function registerModelCommand(services: Services): vscode.Disposable {
         try {
           const cc = await services.client({ interactive: false });
           if (isUnavailable(cc)) return;
-          const ids = await cc.client.listModels({ signal: abort.signal });
+          // The user opened the picker: what the server serves now (and every list shares it).
+          const ids = await cc.client.listModels({ signal: abort.signal, fresh: true });
           listed = ids.filter((id) => !preset.models.includes(id)).map((id) => ({ id, label: id, description: vscode.l10n.t('from the server') }));
           refresh();
         } catch (e) {

@@ -107,18 +107,31 @@ export class QwenClient {
     }
   }
 
-  /** GET {base}/models: what a custom server (vLLM, Ollama, LM Studio) serves. */
-  async listModels(opts: { signal?: AbortSignal } = {}): Promise<string[]> {
-    const base = this.baseUrl();
-    const url = new URL(`${base}/models`);
-    const ctx = this.errorContext(url, '');
-    const text = await this.withRetries(opts.signal, ctx, () =>
-      this.requestText({ url, method: 'GET', accept: 'application/json', headerTimeoutMs: this.cfg.firstByteTimeoutMs, signal: opts.signal, ctx }),
-    );
-    return parseModelList(text, ctx);
+  /**
+   * GET {base}/models: what a custom server (vLLM, Ollama, LM Studio) serves. With a shared
+   * ModelListCache in the config, a list another client of the same provider and address fetched
+   * is answered from it; `fresh` asks the server anyway (a picker the user opened) and shares that.
+   */
+  async listModels(opts: { signal?: AbortSignal; fresh?: boolean } = {}): Promise<string[]> {
+    const lists = this.cfg.modelLists;
+    if (!lists) return this.fetchModels(opts.signal);
+    const key = `${this.preset.id} ${this.baseUrl()}`;
+    if (!opts.fresh) return lists.get(key, () => this.fetchModels(), opts.signal);
+    const ids = await this.fetchModels(opts.signal);
+    lists.set(key, ids);
+    return ids;
   }
 
   // --- internals -------------------------------------------------------------------------
+
+  private async fetchModels(signal?: AbortSignal): Promise<string[]> {
+    const url = new URL(`${this.baseUrl()}/models`);
+    const ctx = this.errorContext(url, '');
+    const text = await this.withRetries(signal, ctx, () =>
+      this.requestText({ url, method: 'GET', accept: 'application/json', headerTimeoutMs: this.cfg.firstByteTimeoutMs, signal, ctx }),
+    );
+    return parseModelList(text, ctx);
+  }
 
   private baseUrl(): string {
     try {

@@ -22,6 +22,7 @@ export interface WireRequest {
   top_p?: number;
   stop?: string[];
   tools?: ChatRequest['tools'];
+  tool_choice?: ChatRequest['toolChoice'];
   enable_thinking?: boolean;
   thinking_budget?: number;
 }
@@ -94,7 +95,10 @@ export function buildRequestBody(req: ChatRequest, opts: BuildOptions): WireRequ
   if (finite(req.temperature)) body.temperature = clampTemperature(req.temperature);
   if (finite(req.topP)) body.top_p = clampTopP(req.topP);
   if (req.stop && req.stop.length) body.stop = req.stop.slice(0, 4);
-  if (req.tools && req.tools.length) body.tools = req.tools;
+  if (req.tools && req.tools.length) {
+    body.tools = req.tools;
+    if (req.toolChoice) body.tool_choice = req.toolChoice;
+  }
 
   // Thinking switches: streaming only (DashScope rejects them on non-streaming calls), only for
   // models where thinking is optional, only to providers that know DashScope's parameters.

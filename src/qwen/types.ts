@@ -1,5 +1,6 @@
 // The client's public types: what callers (the chat, the commands, completions) see.
 // Imports nothing from vscode; the whole src/qwen folder runs in plain Node.
+import type { ModelListCache } from './modelLists';
 
 export type ProviderId =
   | 'dashscope-intl'
@@ -49,6 +50,12 @@ export interface ToolDefinition {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
+/**
+ * Which tool the model may or must call. DashScope documents `auto`, `none` and a named function;
+ * OpenAI-compatible servers (vLLM, Ollama) also take `required`.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -58,6 +65,8 @@ export interface ChatRequest {
   topP?: number;
   stop?: string[];
   tools?: ToolDefinition[];
+  /** sent only with tools */
+  toolChoice?: ToolChoice;
   /** sent only to models that accept it, and never on non-streaming calls */
   thinking?: { enabled: boolean; budget?: number };
 }
@@ -133,6 +142,8 @@ export interface ClientConfig {
   /** longest answer in characters, text, reasoning and tool arguments together (default 64 MiB) */
   maxAnswerChars?: number;
   userAgent?: string;
+  /** servers' model lists shared with other clients (a new key or setting makes a new client, not a new list) */
+  modelLists?: ModelListCache;
   /** redacted diagnostics; never receives the key */
   log?: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }

@@ -2,11 +2,20 @@
 // in the suite (file order), before any other test has used the extension.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { PROVIDERS } from '../../src/qwen/providers';
 import { activateQwen } from './helpers';
 
 const qwenCommands = async () => (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('qwen.')).sort();
 
 describe('activation: the core loads on first use', () => {
+  it("vscode.lm lists a preset's models from the catalog without loading the core", async function () {
+    const api = await activateQwen();
+    if (api.coreLoaded) this.skip(); // another suite ran first in this host (QWEN_TEST_SUITE order)
+    const models = await vscode.lm.selectChatModels({ vendor: 'qwen' });
+    assert.deepEqual(models.map((m) => m.id), PROVIDERS['dashscope-intl'].models, 'the default provider\'s models');
+    assert.equal(api.coreLoaded, false, 'listing them needed no core');
+  });
+
   it('registers a stand-in for every command the core has, and a stand-in runs the real command', async function () {
     const api = await activateQwen();
     if (api.coreLoaded) this.skip(); // another suite ran first in this host (QWEN_TEST_SUITE order)

@@ -1,21 +1,21 @@
 // The layering rules of src/, checked by dependency-cruiser on every `npm test` (test/run-all.mjs)
 // and proved by test/unit/lint/layers.test.ts, which plants each violation and expects it caught.
 // The order, bottom to top (README, Design):
-//   pure: qwen/, prompts/, edits/, protocol/, policy/, turns/, agent/ (not agent/vscode/)   no vscode, no glue
+//   pure: qwen/, prompts/, edits/, protocol/, policy/, turns/, agent/, lm/ (not */vscode/)   no vscode, no glue
 //   webview/                                                                         protocol/ and browser libraries only
-//   glue: chat/, editor/, completions/, policy/vscode/, agent/vscode/, root files
+//   glue: chat/, editor/, completions/, policy/vscode/, agent/vscode/, lm/vscode/, root files
 //   commands/                                                                        the top: nothing imports it
 //   core.ts, extension.ts                                                            composition roots
-const PURE = '^src/(qwen|prompts|edits|protocol|policy|turns|agent)/';
-const PURE_EXCEPT = '^src/(policy|agent)/vscode/';
-const GLUE = '^src/(chat|editor|commands|completions|policy/vscode|agent/vscode)/';
+const PURE = '^src/(qwen|prompts|edits|protocol|policy|turns|agent|lm)/';
+const PURE_EXCEPT = '^src/(policy|agent|lm)/vscode/';
+const GLUE = '^src/(chat|editor|commands|completions|policy/vscode|agent/vscode|lm/vscode)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'pure-imports-vscode',
-      comment: 'qwen/, prompts/, edits/, protocol/, policy/, turns/ and the agent core run and are tested in plain Node: no vscode.',
+      comment: 'qwen/, prompts/, edits/, protocol/, policy/, turns/, lm/ and the agent core run and are tested in plain Node: no vscode.',
       severity: 'error',
       from: { path: PURE, pathNot: PURE_EXCEPT },
       // unresolved it is `vscode`; with @types/vscode installed it resolves to its declaration file

@@ -44,6 +44,9 @@ describe('lint: the layering rules', function () {
       'src/edits/intoChat.ts': "import { x } from '../chat/x';\nexport const e = x;\n",
       'src/turns/runsInVscode.ts': "import * as vscode from 'vscode';\nimport { x } from '../chat/x';\nexport const r = [vscode, x];\n",
       'src/policy/vscode/gate.ts': "import * as vscode from 'vscode';\nimport { x } from '../../chat/x';\nexport const g = [vscode, x];\n",
+      // lm/ is pure and lm/vscode/ its glue: the glue may use vscode, the pure part may not reach it
+      'src/lm/vscode/glue.ts': "import * as vscode from 'vscode';\nexport const lv = vscode;\n",
+      'src/lm/intoGlue.ts': "import { lv } from './vscode/glue';\nexport const li = lv;\n",
       'src/chat/x.ts': "import { c } from '../commands/c';\nexport const x = c;\n",
       'src/commands/c.ts': 'export const c = 1;\n',
       'src/core.ts': "import { c } from './commands/c';\nexport const core = c;\n",
@@ -73,6 +76,7 @@ describe('lint: the layering rules', function () {
     assert.deepEqual(found, [
       'imports-commands: src/chat/x.ts -> src/commands/c.ts',
       'pure-imports-glue: src/edits/intoChat.ts -> src/chat/x.ts',
+      'pure-imports-glue: src/lm/intoGlue.ts -> src/lm/vscode/glue.ts',
       'pure-imports-glue: src/qwen/reachesUp.ts -> src/services.ts',
       'pure-imports-glue: src/turns/runsInVscode.ts -> src/chat/x.ts',
       'pure-imports-vscode: src/qwen/typesOfVscode.ts -> vscode',

@@ -136,6 +136,15 @@ describe('qwen: request body', () => {
     assert.equal(body.stop!.length, 4);
     assert.equal(body.max_tokens, 1);
   });
+
+  it('sends tool_choice only together with tools', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'w', parameters: { type: 'object' } } }];
+    const named = { type: 'function' as const, function: { name: 'w' } };
+    const withTools = buildRequestBody({ model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }], tools, toolChoice: named }, { stream: true, info: getModelInfo('qwen-plus'), preset });
+    assert.deepEqual(withTools.tool_choice, named);
+    const without = buildRequestBody({ model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }], toolChoice: 'auto' }, { stream: true, info: getModelInfo('qwen-plus'), preset });
+    assert.equal('tool_choice' in without, false, 'no tools, no tool_choice (DashScope rejects one without the other)');
+  });
 });
 
 describe('qwen: messages', () => {
