@@ -146,7 +146,7 @@ class Meter {
       (fns[name] as (...x: unknown[]) => void)(...a);
     }, [fn, args] as const);
     const spent = (await this.threadMs()) - before;
-    if (fn !== 'naive') await this.expectRendered(String(args[0]));
+    if (fn !== 'naive') await this.expectRendered(String(args[0]), fn === 'streamed');
     return spent;
   }
 
@@ -154,11 +154,14 @@ class Meter {
    * Untimed: the turn on the page holds the answer's text. A view that drops what it is sent (a
    * turn shape it no longer accepts, say) renders in no time, and the ratio would lie.
    */
-  private async expectRendered(turnId: string): Promise<void> {
-    const [shown, sent] = await this.page.evaluate((id) => {
+  private async expectRendered(turnId: string, streamed: boolean): Promise<void> {
+    const [shown, sent] = await this.page.evaluate(([id, streamed]) => {
+      const w = window as unknown as { __text: string; __messages: { turnId: string; text: string }[] };
+      // a streamed run may send only its first frames (the slow-stream figure)
+      const text = streamed ? w.__messages.filter((m) => m.turnId === id).map((m) => m.text).join('') : w.__text;
       const body = document.querySelector(`.turn[data-turn-id="${id}"] .answer-body`);
-      return [(body?.textContent ?? '').replace(/\s+/g, '').length, (window as unknown as { __text: string }).__text.replace(/\s+/g, '').length];
-    }, turnId);
+      return [(body?.textContent ?? '').replace(/\s+/g, '').length, text.replace(/\s+/g, '').length];
+    }, [turnId, streamed] as const);
     if (shown < sent * 0.8) throw new Error(`turn ${turnId} shows ${shown} of the answer's ${sent} non-space characters: the view did not render what it was sent`);
   }
 }
