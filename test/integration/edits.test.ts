@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeQwen } from '../fake-qwen/server';
 import { gatedReply as holdingReply } from '../fake-qwen/gatedReply';
-import { activateQwen, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
+import { activateQwen, endEditTest, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 import { MATH, MEAN_GUARDED, GUARD, GUARDED } from '../shared/mathPy';
 
 interface HunkInfo {
@@ -81,13 +81,7 @@ describe('editor edits (diff mode)', function () {
 
   beforeEach(() => server.reset());
 
-  afterEach(async () => {
-    while (cleanups.length) await cleanups.pop()!();
-    for (const s of await sessions()) await vscode.commands.executeCommand('qwen.rejectEdit', s.uri);
-    // Leave nothing dirty behind for the suites that run after this one.
-    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file') await doc.save();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(() => endEditTest(cleanups));
 
   it('Refactor, then Accept, gives exactly the proposal; one Undo restores the original', async () => {
     const ed = await openFile(MATH);

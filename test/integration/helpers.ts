@@ -81,3 +81,15 @@ export async function stopFakeQwen(server: FakeQwen): Promise<void> {
   for (const k of ['qwen.provider', 'qwen.baseUrl', 'qwen.model']) await setUserSetting(k, undefined);
   await server.close();
 }
+
+/**
+ * After an edit test: its own cleanups, every pending edit rejected, nothing left dirty or open
+ * for the suites that run after it.
+ */
+export async function endEditTest(cleanups: Array<() => unknown>): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!();
+  const pending = (await vscode.commands.executeCommand<Array<{ uri: string }>>('qwen.internal.pendingEdits')) ?? [];
+  for (const s of pending) await vscode.commands.executeCommand('qwen.rejectEdit', s.uri);
+  for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file') await doc.save();
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { FakeQwen } from '../fake-qwen/server';
 import { gatedReply as holdingReply } from '../fake-qwen/gatedReply';
 import { dashscopeStream, splitEvents } from '../fake-qwen/sse';
-import { activateQwen, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
+import { activateQwen, endEditTest, openNewFile, setUserSetting, stopFakeQwen, stubWindow, useFakeQwen, waitFor } from './helpers';
 import { MATH, MEAN_GUARDED, GUARDED, MEAN_RAISES, RAISES } from '../shared/mathPy';
 
 interface SessionInfo {
@@ -86,12 +86,7 @@ describe('Edit Inline', function () {
 
   beforeEach(() => server.reset());
 
-  afterEach(async () => {
-    while (cleanups.length) cleanups.pop()!();
-    for (const s of await sessions()) await vscode.commands.executeCommand('qwen.rejectEdit', s.uri);
-    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file') await doc.save();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(() => endEditTest(cleanups));
 
   it('streams the rewrite into the buffer; Accept keeps it; one Undo restores the original', async () => {
     const ed = await openFile(MATH);
