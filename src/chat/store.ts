@@ -16,7 +16,7 @@ const CONV_PREFIX = 'qwen.chat.conversation.';
 const MAX_CONVERSATIONS = 200;
 
 /**
- * Conversations per workspace (CONTRACT.md): an index of summaries in workspaceState, and each
+ * Conversations per workspace (they survive reloads): an index of summaries in workspaceState, and each
  * conversation in a file of its own in the workspace's storage folder. VS Code stores an
  * extension's workspaceState as one value and re-sends all of it on every write, so bodies kept
  * there made each save cost as much as every stored answer together (milliseconds of extension

@@ -11,7 +11,7 @@ import type { CompletionMode } from './mode';
 import { QwenInlineCompletionProvider } from './provider';
 import { SELECTOR } from './selector';
 import { CompletionStatus, TOGGLE_COMPLETIONS, toggleCompletions, type CompletionHint } from './statusToggle';
-import { TargetSource } from './target';
+import { CompletionClientSource } from './clientSource';
 
 export interface CompletionsTestApi {
   engine: CompletionEngine;
@@ -32,7 +32,7 @@ class Unavailable extends Error {
 export function registerCompletions(services: Services, isExcluded: (uri: vscode.Uri) => Promise<boolean>): { disposables: vscode.Disposable[]; api: CompletionsTestApi } {
   const log = services.log;
   const status = new CompletionStatus();
-  const targets = new TargetSource(services);
+  const targets = new CompletionClientSource(services);
   const fim = new FimSupport();
   let debounceMs = readSettings().completionsDebounceMs;
   let lastLogged = '';

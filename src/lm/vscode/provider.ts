@@ -44,13 +44,13 @@ export class QwenChatModels {
   ): Promise<void> {
     if (token.isCancellationRequested) return;
     // Interactive: a missing key or a plain-http address is told to the user, with the button to fix it.
-    const cc = await this.services.client({ interactive: true });
-    if (isUnavailable(cc)) throw new Error(this.unavailableText(cc));
+    const access = await this.services.client({ interactive: true });
+    if (isUnavailable(access)) throw new Error(this.unavailableText(access));
     if (token.isCancellationRequested) return;
 
     const request = buildLmRequest({
       model: model.id,
-      provider: cc.settings.provider,
+      provider: access.settings.provider,
       messages: messages.map(toLmMessage),
       tools: options.tools,
       toolMode: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto',
@@ -62,7 +62,7 @@ export class QwenChatModels {
     let usage: Usage | undefined;
     const badCalls: string[] = [];
     try {
-      const result = await cc.client.streamChat(request, {
+      const result = await access.client.streamChat(request, {
         signal: abort.signal,
         onEvent: (e) => {
           // Reasoning is left out: VS Code's thinking part is not stable, and in a text part it
@@ -92,9 +92,9 @@ export class QwenChatModels {
     }
   }
 
-  private unavailableText(cc: ClientUnavailable): string {
+  private unavailableText(access: ClientUnavailable): string {
     const preset = this.services.preset();
-    switch (cc.unavailable) {
+    switch (access.unavailable) {
       case 'missingKey':
         // The client's own sentence: it names "Qwen: Set API Key" and says nothing was sent.
         return errorText(new QwenError({ kind: 'missing-key', actions: ['setApiKey'], provider: preset.id, providerLabel: preset.label }), vscode.env.language);

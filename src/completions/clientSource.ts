@@ -17,7 +17,7 @@ interface Resolving {
  * handshakes. The client is Services' (the chat streams on the same one): only Services retires
  * and disposes it. Never asks the user anything (ghost text stays silent).
  */
-export class TargetSource implements vscode.Disposable {
+export class CompletionClientSource implements vscode.Disposable {
   private current?: Resolving;
   private readonly subs: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
