@@ -46,7 +46,15 @@ export const LM_VENDOR = 'qwen';
 export const ContextKeys = {
   streaming: 'qwen.streaming',
   hasPendingEdit: 'qwen.hasPendingEdit',
+  /** a key is stored (or in its environment variable) for the active provider: the walkthrough's key step */
+  hasApiKey: 'qwen.hasApiKey',
 } as const;
+
+/** The walkthrough of package.json (contributes.walkthroughs), as `workbench.action.openWalkthrough` names it. */
+export const WALKTHROUGH = `${EXTENSION_ID}#firstRun`;
+
+/** The walkthrough's "Open a Sample" button: an untitled buffer to try Explain on (no core needed). */
+export const OPEN_SAMPLE_COMMAND = 'qwen.walkthrough.openSample';
 
 /** URI scheme of the read-only documents that hold a pending proposal (the diff editor's right side). */
 export const PROPOSAL_SCHEME = 'qwen-proposal';

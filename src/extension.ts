@@ -15,6 +15,8 @@ import { QwenStatusBar } from './statusBar';
 import { registerFixWithQwen } from './commands/fixWithQwen';
 import { commandStandIns, completionStandIns, languageModelStandIn, proposalStandIn } from './standIns';
 import { closeStaleProposalTabs } from './editor/staleProposals';
+import { KeyContext } from './keyContext';
+import { registerOpenSample } from './walkthrough';
 
 /**
  * The commands that need the core: all of the palette's but Stop (the shell's own), and two
@@ -41,6 +43,8 @@ export interface QwenTestApi {
   logLines(): string[];
   /** what activation does with proposal tabs restored from the previous window */
   closeStaleProposalTabs(): Promise<number>;
+  /** the value last given to the `qwen.hasApiKey` context key, once the check running now ends */
+  hasApiKeyContext(): Promise<boolean | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): QwenTestApi | undefined {
@@ -48,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   const log = new Log();
   const keys = new KeyStore(context.secrets, process.env, (s) => log.addSecret(s));
   const streams = new StreamTracker();
+  // The walkthrough's key step: whether a key is there, from the key store alone (no core).
+  const keyContext = new KeyContext(keys);
   const status = new QwenStatusBar({ settings: readSettings, preset: activePreset, modelFor: activeModel, streams });
 
   let core: Core | undefined;
@@ -72,8 +78,10 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
   context.subscriptions.push(
     log,
     keys,
+    keyContext,
     streams,
     status,
+    registerOpenSample(),
     { dispose: () => standIns.splice(0).forEach((d) => d.dispose()) },
     vscode.commands.registerCommand(Commands.stop, () => streams.stopAll()),
     vscode.window.registerWebviewViewProvider(Views.chat, {
@@ -118,6 +126,10 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     setSecretBackend: (b) => keys.setBackend(b),
     logLines: () => log.recent(),
     closeStaleProposalTabs,
+    hasApiKeyContext: async () => {
+      await keyContext.settled();
+      return keyContext.value;
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import type { CodeAction, ContextChip, ErrorAction, ViewState, WebviewToHost } f
 import { joinedText } from '../protocol/parts';
 import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
-import { Commands, Settings } from '../constants';
+import { Commands, Settings, WALKTHROUGH } from '../constants';
 import { isUnavailable, type Services } from '../services';
 import { conversationMarkdown } from '../turns/markdown';
 import { TurnRun, type TurnEnv } from '../turns/runner';
@@ -32,6 +32,10 @@ export class ChatController implements vscode.Disposable {
   /** the turn streaming now */
   private running: TurnRun | undefined;
   private post: Post = () => false;
+  /** the active provider needs a key and none is stored: the empty view offers Set API Key */
+  private needsApiKey = false;
+  private keyChecked: Promise<void>;
+  private readonly subs: vscode.Disposable[] = [];
 
   constructor(
     private readonly services: Services,
@@ -42,6 +46,33 @@ export class ChatController implements vscode.Disposable {
     this.conversations = new Conversations(store, services.log, (id) => (this.running?.turn.id === id ? this.running.parts() : undefined));
     this.models = new ModelChoice(services, () => this.pushState());
     this.questions = new Questions(() => this.post);
+    this.keyChecked = this.checkKey();
+    this.subs.push(
+      services.keys.onDidChange(() => void this.checkKey()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${Settings.section}.${Settings.provider}`) && void this.checkKey()),
+    );
+  }
+
+  /** Settles once the view's first state knows whether a key is needed. */
+  get keyKnown(): Promise<void> {
+    return this.keyChecked;
+  }
+
+  private checkKey(): Promise<void> {
+    return (this.keyChecked = (async () => {
+      const preset = this.services.preset();
+      let needs = false;
+      if (preset.requiresKey) {
+        try {
+          needs = (await this.services.keys.get(preset.id, preset.envVar)).source === 'none';
+        } catch {
+          needs = false; // an unreadable keyring: the first question's error says so, with what to do
+        }
+      }
+      if (needs === this.needsApiKey) return;
+      this.needsApiKey = needs;
+      this.pushState();
+    })());
   }
 
   /** Settles once the last conversation of this workspace is back (or there was none). */
@@ -77,7 +108,7 @@ export class ChatController implements vscode.Disposable {
       ...this.models.state(),
       context: this.context.chips(),
       streaming: !!this.running,
-      needsApiKey: false,
+      needsApiKey: this.needsApiKey,
     };
   }
 
@@ -135,6 +166,9 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'errorAction':
         return this.errorAction(m.action, m.turnId);
+      case 'openWalkthrough':
+        await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+        return;
       case 'answer':
         return this.questions.answered(m.requestId, m.answer);
       case 'openLink':
@@ -294,5 +328,6 @@ export class ChatController implements vscode.Disposable {
   dispose(): void {
     this.stop();
     this.questions.dispose();
+    for (const s of this.subs) s.dispose();
   }
 }

@@ -65,7 +65,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         // resync: the view dropped a message it could not take (its own log line says which) and
         // rebuilds from a fresh init, like a page that just loaded.
         if (m.type === 'resync') this.log.warn('The chat view asked for its state again after a message it could not take.');
-        await Promise.all([this.context.refresh(), this.controller.restored]);
+        await Promise.all([this.context.refresh(), this.controller.restored, this.controller.keyKnown]);
         this.ready = true;
         void view.webview.postMessage({ type: 'init', locale: uiLocale(), state: this.controller.state() } satisfies HostToWebview);
         this.readyWaiters.splice(0).forEach((r) => r());

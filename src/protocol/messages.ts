@@ -249,6 +249,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('removeContext'), id: RefId }),
   z.object({ type: z.literal('requestMentions'), requestId: Id, query: z.string().max(500) }),
   z.object({ type: z.literal('addMention'), id: RefId, kind: z.enum(['file', 'editor']) }),
+  /** the empty view's link to the walkthrough (contributes.walkthroughs) */
+  z.object({ type: z.literal('openWalkthrough') }),
   /** turnId is absent for actions offered outside a turn (the empty view's Set API Key) */
   z.object({ type: z.literal('errorAction'), action: ErrorActionSchema, turnId: Id.optional() }),
   z.object({ type: z.literal('answer'), requestId: Id, answer: AnswerSchema }),

@@ -6,7 +6,7 @@ import { Composer } from './composer';
 import { h, icon, iconButton, textButton } from './dom';
 import type { Host } from './host';
 import { ConversationList } from './conversationList';
-import { setLocale, t } from './l10n';
+import { setLocale, t, type MessageKey } from './l10n';
 import { SAFE_LINK } from './sanitize';
 import { ERROR_ACTION_ATTR, TURN_ACTION_ATTR, TurnView } from './turnView';
 
@@ -17,6 +17,18 @@ const FOLLOW_SLACK = 32;
  * cannot tell, and each update costs the browser a style and layout pass of the block being written.
  */
 const MIN_RENDER_INTERVAL_MS = 45;
+
+const EMPTY_ACTION_ATTR = 'data-empty-action';
+const STARTER_ATTR = 'data-starter';
+/** What the empty view offers to ask (a click puts it in the input, to send or change). */
+const STARTERS = ['starterExplain', 'starterBugs', 'starterTests'] as const;
+/** The main commands and their keys, as package.json binds them (the same on macOS). */
+const SHORTCUTS: readonly (readonly [MessageKey, string])[] = [
+  ['shortcutExplain', 'Ctrl+Alt+Q E'],
+  ['shortcutInline', 'Ctrl+Alt+K'],
+  ['shortcutFix', 'Ctrl+Alt+Q F'],
+  ['shortcutTests', 'Ctrl+Alt+Q T'],
+];
 
 export class ChatApp {
   private state: ViewState | null = null;
@@ -227,19 +239,33 @@ export class ChatApp {
     this.titleEl.title = this.titleEl.textContent;
   }
 
+  /**
+   * The empty conversation says what to do first: with no key (for a provider that needs one), the
+   * one button that fixes it; with a key, prompts to start from and the keys of the main commands.
+   * Both link to the walkthrough.
+   */
   private renderEmpty(): void {
     const existing = this.turnsEl.querySelector('.empty');
     if (this.turns.length > 0) return existing?.remove();
     const s = this.state!;
-    let setKey: HTMLButtonElement | null = null;
-    if (s.needsApiKey) {
-      setKey = textButton('key', t('needsKey'), { class: 'text-button primary', [ERROR_ACTION_ATTR]: 'setApiKey' });
-    }
+    const walkthrough = h('button', { type: 'button', class: 'link-button', [EMPTY_ACTION_ATTR]: 'walkthrough' }, t('openWalkthrough'));
+    const body: (HTMLElement | null)[] = s.needsApiKey
+      ? [
+          h('p', {}, t('needsKeyHint')),
+          textButton('key', t('needsKey'), { class: 'text-button primary', [ERROR_ACTION_ATTR]: 'setApiKey' }),
+        ]
+      : [
+          h('p', {}, t('emptyHint')),
+          h('div', { class: 'starters', role: 'group', 'aria-label': t('startersLabel') },
+            ...STARTERS.map((key) => textButton('sparkle', t(key), { class: 'text-button secondary starter', [STARTER_ATTR]: key }))),
+          h('dl', { class: 'shortcuts', 'aria-label': t('shortcutsLabel') },
+            ...SHORTCUTS.flatMap(([key, keys]) => [h('dt', {}, t(key)), h('dd', {}, ...keys.split(' ').map((k) => h('kbd', {}, k)))])),
+        ];
     const empty = h('div', { class: 'empty' },
       h('div', { class: 'empty-icon' }, icon('comment-discussion-sparkle')),
       h('h2', {}, t('emptyTitle')),
-      h('p', {}, t('emptyHint')),
-      setKey);
+      ...body,
+      walkthrough);
     if (existing) existing.replaceWith(empty);
     else this.turnsEl.append(empty);
   }
@@ -321,6 +347,17 @@ export class ChatApp {
     }
     const button = target.closest('button');
     if (!button) return;
+    const starter = button.getAttribute(STARTER_ATTR) as (typeof STARTERS)[number] | null;
+    if (starter && STARTERS.includes(starter)) {
+      this.composer.setDraft(t(starter));
+      this.saveDraft(t(starter));
+      this.composer.focus();
+      return;
+    }
+    if (button.getAttribute(EMPTY_ACTION_ATTR) === 'walkthrough') {
+      this.post({ type: 'openWalkthrough' });
+      return;
+    }
     const codeAction = button.getAttribute(CODE_ACTION_ATTR);
     if (codeAction) {
       const code = codeOfButton(button);

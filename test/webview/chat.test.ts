@@ -36,10 +36,51 @@ describe('webview: chat view (Chromium)', function () {
     assert.equal(await page().locator('.input-hint').textContent(), 'Enter 发送，Shift+Enter 换行');
   });
 
-  it('offers Set API Key when no key is stored', async () => {
+  it('with no key, the empty view offers only Set API Key (and the walkthrough), and each click says so to the host', async () => {
     await init({ needsApiKey: true });
+    const empty = page().locator('.empty');
+    assert.match((await empty.locator('p').textContent()) ?? '', /needs a key for the provider you chose/);
+    assert.deepEqual(await empty.locator('button.text-button').allTextContents(), ['Set an API key to start chatting.']);
+    assert.equal(await empty.locator('.starters').count(), 0, 'no prompts to send without a key');
+    assert.equal(await empty.locator('.shortcuts').count(), 0);
     await page().getByRole('button', { name: 'Set an API key to start chatting.' }).click();
     assert.deepEqual(await view.posted(), [{ type: 'errorAction', action: 'setApiKey' }]);
+    await view.clearPosted();
+    await page().getByRole('button', { name: 'Get started with Qwen Coder' }).click();
+    assert.deepEqual(await view.posted(), [{ type: 'openWalkthrough' }]);
+  });
+
+  it('with a key, the empty view offers starter prompts and the main keys; a prompt fills the input and sends nothing', async () => {
+    await init({ needsApiKey: false });
+    const empty = page().locator('.empty');
+    assert.equal(await empty.getByRole('button', { name: 'Set an API key to start chatting.' }).count(), 0);
+    assert.deepEqual(await empty.getByRole('group', { name: 'Try asking' }).getByRole('button').allTextContents(), [
+      'Explain the code I have selected',
+      'Find bugs in the current file',
+      'Write unit tests for the selected function',
+    ]);
+    const shortcuts = await empty.locator('.shortcuts').evaluate((dl) =>
+      Array.from(dl.querySelectorAll('dt')).map((dt) => `${dt.textContent}: ${Array.from(dt.nextElementSibling!.querySelectorAll('kbd')).map((k) => k.textContent).join(' ')}`));
+    assert.deepEqual(shortcuts, ['Explain Selection: Ctrl+Alt+Q E', 'Edit Inline: Ctrl+Alt+K', 'Fix Selection: Ctrl+Alt+Q F', 'Generate Tests: Ctrl+Alt+Q T']);
+    await empty.getByRole('button', { name: 'Find bugs in the current file' }).click();
+    assert.equal(await input().inputValue(), 'Find bugs in the current file');
+    assert.equal(await input().evaluate((el) => el === document.activeElement), true, 'the input has focus, to send or change');
+    assert.deepEqual(await view.posted(), [], 'nothing is sent until the user presses Enter');
+    await page().keyboard.press('Enter');
+    assert.deepEqual(await view.posted(), [{ type: 'send', text: 'Find bugs in the current file', contextIds: [] }]);
+    await view.clearPosted();
+    await init({ needsApiKey: false });
+    await page().getByRole('button', { name: 'Get started with Qwen Coder' }).click();
+    assert.deepEqual(await view.posted(), [{ type: 'openWalkthrough' }]);
+  });
+
+  it('the empty view speaks Chinese too, with and without a key', async () => {
+    await init({ needsApiKey: true }, 'zh-cn');
+    assert.equal(await page().getByRole('button', { name: '请先设置 API 密钥再开始对话。' }).count(), 1);
+    assert.equal(await page().getByRole('button', { name: 'Qwen Coder 入门' }).count(), 1);
+    await init({ needsApiKey: false }, 'zh-cn');
+    assert.deepEqual(await page().getByRole('group', { name: '试着问问' }).getByRole('button').allTextContents(), ['解释我选中的代码', '找出当前文件中的 bug', '为选中的函数编写单元测试']);
+    assert.match((await page().locator('.empty .shortcuts').textContent()) ?? '', /解释选中内容Ctrl\+Alt\+Q/);
   });
 
   it('Enter sends (with the context chips), Shift+Enter adds a line, an empty box sends nothing', async () => {
