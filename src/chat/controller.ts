@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { CodeAction, ContextChip, ErrorAction, ViewState, WebviewToHost } from '../protocol/messages';
+import type { CodeAction, ContextChip, ErrorAction, HostToWebview, ViewState, WebviewToHost } from '../protocol/messages';
 import { joinedText } from '../protocol/parts';
 import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
 import { Commands, Settings } from '../constants';
 import { isUnavailable, type Services } from '../services';
 import { conversationMarkdown } from '../turns/markdown';
+import type { Clock } from '../turns/batcher';
 import { TurnRun, type TurnEnv } from '../turns/runner';
 import type { StoredTurn } from '../turns/turn';
 import type { ContextCollector } from './context';
@@ -32,6 +33,11 @@ export class ChatController implements vscode.Disposable {
   /** the turn streaming now */
   private running: TurnRun | undefined;
   private post: Post = () => false;
+  /**
+   * Tests only: the timers the turns' batching runs on, and a look at every message a turn posts
+   * to the view (integration tests read the timeline of a turn's posts through it).
+   */
+  readonly testHooks: { clock?: Clock; posted?: (m: HostToWebview) => void } = {};
 
   constructor(
     private readonly services: Services,
@@ -237,7 +243,11 @@ export class ChatController implements vscode.Disposable {
       confirmAboveTokens: () => vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000),
       thinking: (model) => this.models.requestThinking(model),
       ask: (question, signal) => this.questions.ask(question, signal),
-      post: (m) => this.post(m),
+      post: (m) => {
+        this.testHooks.posted?.(m);
+        this.post(m);
+      },
+      clock: this.testHooks.clock,
       errorMessage: (e) => (isQwenError(e) ? errorText(e, vscode.env.language) : vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)))),
       log: services.log,
     };

@@ -63,7 +63,7 @@ describe('turn runner', function () {
   const deltas = (posted: HostToWebview[], key: 'text' | 'reasoning') =>
     posted.map((m) => (m.type === 'delta' ? (m[key] ?? '') : '')).join('');
 
-  it('streams an answer into one text part, the view sent turnStart, batched deltas, then turnEnd', async () => {
+  it('streams an answer into one text part, the view sent turnStart, the first delta at once, the rest batched, then turnEnd', async () => {
     const clock = new ManualClock();
     const { env: e, posted, client } = env({ clock });
     const turn = newTurn('[[scenario:explain-code]] explain');
@@ -73,7 +73,7 @@ describe('turn runner', function () {
     assert.equal(turn.finishReason, 'stop');
     assert.ok(turn.usage && turn.usage.totalTokens > 0);
     assert.equal(typeof turn.costUsd, 'number', 'priced from the catalog');
-    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'turnEnd'], 'a clock that never fired: the 300 events went as one delta');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'a clock that never fired: the first event went at once, the other 299 as one delta');
     assert.equal(deltas(posted, 'text'), A.EXPLAIN_CODE);
     client.dispose();
   });
