@@ -164,7 +164,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Asks a question in the current conversation, with context text gathered by the caller. */
-  async ask(question: string, context: { chips: ContextChip[]; text: string }): Promise<void> {
+  async ask(question: string, context: { chips: ContextChip[]; text: string }, viewShown?: Promise<void>): Promise<void> {
     await this.restored;
     if (this.running) this.stop();
     const turn: StoredTurn = {
@@ -177,7 +177,7 @@ export class ChatController implements vscode.Disposable {
       model: this.services.modelFor(),
     };
     this.conversations.add(turn);
-    await this.run(turn, this.conversations.current.turns.slice(0, -1), false);
+    await this.run(turn, this.conversations.current.turns.slice(0, -1), false, viewShown);
   }
 
   private async rerun(turnId: string, newQuestion: string | undefined, continuing: boolean): Promise<void> {
@@ -202,11 +202,12 @@ export class ChatController implements vscode.Disposable {
     await this.run(turn, turns.slice(0, idx), continuing);
   }
 
-  private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean): Promise<void> {
+  /** `viewShown`: the view is being revealed beside the request; a question waits for it. */
+  private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean, viewShown?: Promise<void>): Promise<void> {
     // Tracked from the start, not from the first byte: Stop (the view's or the command's) must end
     // a turn that is still getting its client or waiting for a large-context answer.
     const tracked = this.services.streams.begin(vscode.l10n.t('chat'));
-    const run = new TurnRun(this.turnEnv(), turn, history, tracked.controller, continuing);
+    const run = new TurnRun(this.turnEnv(viewShown), turn, history, tracked.controller, continuing);
     this.running = run;
     let truncated = false;
     try {
@@ -222,7 +223,7 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private turnEnv(): TurnEnv {
+  private turnEnv(viewShown?: Promise<void>): TurnEnv {
     const { services } = this;
     return {
       client: async () => {
@@ -242,7 +243,10 @@ export class ChatController implements vscode.Disposable {
       system: async () => ({ locale: vscode.env.language, workspaceName: vscode.workspace.name, customInstructions: await this.context.instructions() }),
       confirmAboveTokens: () => vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000),
       thinking: (model) => this.models.requestThinking(model),
-      ask: (question, signal) => this.questions.ask(question, signal),
+      ask: async (question, signal) => {
+        if (viewShown) await viewShown;
+        return signal.aborted ? undefined : this.questions.ask(question, signal);
+      },
       post: (m) => {
         this.testHooks.posted?.(m);
         this.post(m);

@@ -178,6 +178,33 @@ describe('turn runner', function () {
     assert.equal(posts().length, 0);
   });
 
+  it('reads what the system prompt says (the instructions file) beside getting the client, not after it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const clientReady = new Promise<void>((r) => (release = r));
+    const { env: e, client } = env({
+      client: async () => {
+        order.push('client asked');
+        await clientReady;
+        order.push('client ready');
+        return { client, model: 'qwen3-coder-plus' };
+      },
+      system: async () => {
+        order.push('system asked');
+        return { locale: 'en', workspaceName: 'demo' };
+      },
+    });
+    const turn = newTurn('[[scenario:explain-code]] explain');
+    const running = new TurnRun(e, turn, [], new AbortController()).run();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...order].sort(), ['client asked', 'system asked'], 'both asked while the client is not ready yet');
+    release();
+    await running;
+    assert.equal(turn.status, 'done');
+    assert.equal(posts().length, 1);
+    client.dispose();
+  });
+
   it('continues a cut-off answer in its own text part, sending it back as a partial assistant message', async () => {
     const { env: e, posted, client } = env();
     const turn = newTurn('[[scenario:explain-code]] list', { parts: [{ kind: 'text', text: '1. one\n2. tw' }] });
