@@ -305,6 +305,11 @@ async function main(): Promise<void> {
         unit: 'µs',
         note: `openai ${OPENAI_VERSION} chat.completions.create({stream:true}) consumed with for await, appending delta.content; same stream, same process, same warm rounds interleaved with the client's (median of ${ROUNDS}, no forced GC between rounds).`,
       },
+      'transport.us_per_chunk': {
+        value: r(httpUs + floorUs),
+        unit: 'µs',
+        note: `The transport floor, beside client.us_per_chunk: node:http alone (a bare request on the same stream whose data events read into nothing, ${httpUs.toFixed(2)} µs) plus JSON.parse alone of the same payloads (${floorUs.toFixed(2)} µs), each measured in the same run, median of ${ROUNDS} warm rounds; the client is ${(oursUs / (httpUs + floorUs)).toFixed(2)}x it.`,
+      },
       'json_parse.us_per_chunk': {
         value: r(floorUs),
         unit: 'µs',

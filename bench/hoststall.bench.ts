@@ -48,6 +48,11 @@ async function main(): Promise<void> {
     const worstGc = r.gcs.reduce((m, g) => Math.max(m, g[1]), 0);
     console.log(`host stall: ${JSON.stringify(r)}`);
     console.log(`BENCH_RESULT ${JSON.stringify({
+      'host.max_stall_cpu_ms': {
+        value: Math.round(r.maxBusyStallMs * 10) / 10,
+        unit: 'ms',
+        note: `the host-stall goal (< 16 ms): the extension host thread's own CPU time within its worst stall (the 1 ms ticker's gap, counting only the main thread's CPU in it, not time waiting for a core of this shared machine) while a ${chunks.toLocaleString('en')}-chunk answer streamed into the open chat view; same run as host.max_stall_ms (wall clock ${Math.max(r.maxStallMs, r.histogramMaxMs).toFixed(1)} ms); idle floor of the same host ${r.idleMaxBusyStallMs.toFixed(1)} ms`,
+      },
       'host.max_stall_ms': {
         value: Math.round(Math.max(r.maxStallMs, r.histogramMaxMs) * 10) / 10,
         unit: 'ms',

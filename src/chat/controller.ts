@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { CodeAction, ContextChip, ErrorAction, ViewState, WebviewToHost } from '../protocol/messages';
+import type { CodeAction, ContextChip, ErrorAction, HostToWebview, ViewState, WebviewToHost } from '../protocol/messages';
 import { joinedText } from '../protocol/parts';
 import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
 import { Commands, Settings, WALKTHROUGH } from '../constants';
 import { isUnavailable, type Services } from '../services';
 import { conversationMarkdown } from '../turns/markdown';
+import type { Clock } from '../turns/batcher';
 import { TurnRun, type TurnEnv } from '../turns/runner';
 import type { StoredTurn } from '../turns/turn';
 import type { ContextCollector } from './context';
@@ -36,6 +37,11 @@ export class ChatController implements vscode.Disposable {
   private needsApiKey = false;
   private keyChecked: Promise<void>;
   private readonly subs: vscode.Disposable[] = [];
+  /**
+   * Tests only: the timers the turns' batching runs on, and a look at every message a turn posts
+   * to the view (integration tests read the timeline of a turn's posts through it).
+   */
+  readonly testHooks: { clock?: Clock; posted?: (m: HostToWebview) => void } = {};
 
   constructor(
     private readonly services: Services,
@@ -192,7 +198,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Asks a question in the current conversation, with context text gathered by the caller. */
-  async ask(question: string, context: { chips: ContextChip[]; text: string }): Promise<void> {
+  async ask(question: string, context: { chips: ContextChip[]; text: string }, viewShown?: Promise<void>): Promise<void> {
     await this.restored;
     if (this.running) this.stop();
     const turn: StoredTurn = {
@@ -205,7 +211,7 @@ export class ChatController implements vscode.Disposable {
       model: this.services.modelFor(),
     };
     this.conversations.add(turn);
-    await this.run(turn, this.conversations.current.turns.slice(0, -1), false);
+    await this.run(turn, this.conversations.current.turns.slice(0, -1), false, viewShown);
   }
 
   private async rerun(turnId: string, newQuestion: string | undefined, continuing: boolean): Promise<void> {
@@ -230,11 +236,12 @@ export class ChatController implements vscode.Disposable {
     await this.run(turn, turns.slice(0, idx), continuing);
   }
 
-  private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean): Promise<void> {
+  /** `viewShown`: the view is being revealed beside the request; a question waits for it. */
+  private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean, viewShown?: Promise<void>): Promise<void> {
     // Tracked from the start, not from the first byte: Stop (the view's or the command's) must end
     // a turn that is still getting its client or waiting for a large-context answer.
     const tracked = this.services.streams.begin(vscode.l10n.t('chat'));
-    const run = new TurnRun(this.turnEnv(), turn, history, tracked.controller, continuing);
+    const run = new TurnRun(this.turnEnv(viewShown), turn, history, tracked.controller, continuing);
     this.running = run;
     let truncated = false;
     try {
@@ -250,7 +257,7 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private turnEnv(): TurnEnv {
+  private turnEnv(viewShown?: Promise<void>): TurnEnv {
     const { services } = this;
     return {
       client: async () => {
@@ -270,8 +277,15 @@ export class ChatController implements vscode.Disposable {
       system: async () => ({ locale: vscode.env.language, workspaceName: vscode.workspace.name, customInstructions: await this.context.instructions() }),
       confirmAboveTokens: () => vscode.workspace.getConfiguration(Settings.section).get<number>('chat.confirmAboveTokens', 100_000),
       thinking: (model) => this.models.requestThinking(model),
-      ask: (question, signal) => this.questions.ask(question, signal),
-      post: (m) => this.post(m),
+      ask: async (question, signal) => {
+        if (viewShown) await viewShown;
+        return signal.aborted ? undefined : this.questions.ask(question, signal);
+      },
+      post: (m) => {
+        this.testHooks.posted?.(m);
+        this.post(m);
+      },
+      clock: this.testHooks.clock,
       errorMessage: (e) => (isQwenError(e) ? errorText(e, vscode.env.language) : vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)))),
       log: services.log,
     };

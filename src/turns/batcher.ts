@@ -1,5 +1,6 @@
 // Coalesces streamed text so the host posts one message per 40 ms however fast chunks come (the view
-// puts text on screen at most every 45 ms).
+// puts text on screen at most every 45 ms). The first text and the first reasoning of a turn are
+// posted at once: what the user waits for is the first words, and batching only pays from the second.
 // Pure (timers only): the per-chunk cost is an array push, never a string copy of the answer.
 
 export interface DeltaBatch {
@@ -22,6 +23,9 @@ export class DeltaBatcher {
   private text: string[] = [];
   private reasoning: string[] = [];
   private timer: unknown;
+  /** whether a text / reasoning delta was posted yet: the first of each goes at once */
+  private textPosted = false;
+  private reasoningPosted = false;
 
   constructor(
     private readonly flushTo: (batch: DeltaBatch) => void,
@@ -32,13 +36,17 @@ export class DeltaBatcher {
   addText(t: string): void {
     if (!t) return;
     this.text.push(t);
-    this.schedule();
+    if (this.textPosted) return this.schedule();
+    this.textPosted = true;
+    this.flush();
   }
 
   addReasoning(t: string): void {
     if (!t) return;
     this.reasoning.push(t);
-    this.schedule();
+    if (this.reasoningPosted) return this.schedule();
+    this.reasoningPosted = true;
+    this.flush();
   }
 
   /** Sends whatever is pending now (before turnEnd, turnError or a stop). */

@@ -69,6 +69,10 @@ export class TurnRun {
     const { env, turn } = this;
     const signal = this.controller.signal;
     env.post({ type: 'turnStart', turn: { ...viewOf(turn), parts: this.parts() } });
+    // What the system prompt says (the instructions file is read for it) is read beside getting
+    // the client, not after: both shape the request, neither needs the other.
+    const system = env.system();
+    system.catch(() => undefined); // a turn that ends before using it leaves no unhandled rejection
     const cc = await env.client();
     if (signal.aborted) return this.stopped();
     if ('error' in cc) return this.fail(cc.error);
@@ -79,7 +83,7 @@ export class TurnRun {
       current: turn,
       contextWindow: info.contextWindow,
       reserveForAnswer: Math.min(info.maxOutputTokens, 8192),
-      system: await env.system(),
+      system: await system,
       continueFrom: this.continuing ? joinedText(turn.parts, 'text') : undefined,
     });
     if (signal.aborted) return this.stopped();

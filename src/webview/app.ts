@@ -44,6 +44,9 @@ export class ChatApp {
   private turns: TurnView[] = [];
   private frameRequested = false;
   private lastRender = -Infinity;
+  /** whether the streaming turn's first text / reasoning has been put on screen */
+  private textShown = false;
+  private reasoningShown = false;
   private following = true;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +101,13 @@ export class ChatApp {
           if (!view) return this.log('warn', `delta for a turn that is not streaming: ${message.turnId}`);
           if (message.reasoning) view.appendReasoning(message.reasoning);
           if (message.text) view.appendText(message.text);
-          this.requestFrame();
+          // The first text and the first reasoning of a turn go on screen at once: the frame
+          // cadence is for what follows, not for the first words the user is waiting for.
+          const first = (message.text && !this.textShown) || (message.reasoning && !this.reasoningShown);
+          if (message.text) this.textShown = true;
+          if (message.reasoning) this.reasoningShown = true;
+          if (first) this.render(performance.now());
+          else this.requestFrame();
         });
       case 'turnEnd':
         return this.whenBuilt(() => {
@@ -292,6 +301,7 @@ export class ChatApp {
     this.renderTitle();
     this.updateLastTurn();
     s.streaming = true;
+    this.textShown = this.reasoningShown = false;
     this.composer.setStreaming(true);
     this.showHistory(false);
     this.following = true;
@@ -314,6 +324,10 @@ export class ChatApp {
   private frame(now: number): void {
     this.frameRequested = false;
     if (now - this.lastRender < MIN_RENDER_INTERVAL_MS) return this.requestFrame();
+    this.render(now);
+  }
+
+  private render(now: number): void {
     this.lastRender = now;
     const last = this.turns[this.turns.length - 1];
     if (last?.flush()) this.scrollToEnd();

@@ -173,8 +173,9 @@ describe('chat in the real workbench (installed from the .vsix)', function () {
     const [turn] = await waitForTurns(chat, 'the answer to finish', (ts) => ts.length === 1 && !ts[0]!.streaming);
     await wb.screenshot('explain-done');
 
-    // The selected code went to the model.
-    const sent = server.requests.at(-1)!.body.messages.map((m: { content: string }) => m.content).join('\n');
+    // The selected code went to the model (the request goes out before the view opens, so the
+    // view's own requests, the model list, may come after it).
+    const sent = server.requests.filter((r) => r.method === 'POST').at(-1)!.body.messages.map((m: { content: string }) => m.content).join('\n');
     assert.ok(sent.includes('export function mean(values: number[]): number {\n  let total = 0;\n  for (const v of values) total += v;\n  return total / values.length;\n}'), 'the request carries the selected function');
 
     assertShows(turn!.answer, ZH_SENTENCES, 'the answer');

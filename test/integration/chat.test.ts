@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startFakeQwen, type FakeQwen } from '../fake-qwen/server';
 import { loadFixture } from '../fake-qwen/fixtures';
-import { aggregate } from '../fake-qwen/sse';
+import { aggregate, dashscopeStream, splitEvents } from '../fake-qwen/sse';
 
 /** The answer and reasoning a recording carries, as the non-streaming completion would give them. */
 function recorded(name: string): { content: string; reasoning: string } {
@@ -66,6 +66,56 @@ describe('chat', () => {
     assert.equal(user.role, 'user');
     assert.ok(user.content.includes('for (const v of values) total += v;'), 'the selected code was sent');
     assert.ok(user.content.includes('src/math.ts'), 'with its path');
+  });
+
+  it('posts the first delta to the view when the first chunk arrives, without waiting for the batch interval (timeline on a clock whose timers never fire)', async () => {
+    // The server sends one chunk and holds the rest; the batcher's timers never fire. A first
+    // delta that waited for the interval would never be posted while the server holds.
+    const timeline: { at: number; what: string; text?: string }[] = [];
+    const mark = (what: string, text?: string) => timeline.push({ at: performance.now(), what, text });
+    const armed: number[] = [];
+    api.chat.testHooks.clock = { setTimeout: (_fn, ms) => armed.push(ms), clearTimeout: () => undefined };
+    api.chat.testHooks.posted = (m) => mark(`post ${m.type}`, m.type === 'delta' ? m.text : undefined);
+    const answer = 'First words of the answer, then the rest of it arriving later in many more chunks.';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.setScenario(async (ctx) => {
+      ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      let held = false;
+      for (const ev of splitEvents(dashscopeStream(ctx.model, answer))) {
+        if (ctx.clientClosed) return;
+        ctx.res.write(ev);
+        if (!held && ev.includes('"content":"First')) {
+          held = true;
+          mark('server wrote the first chunk');
+          await gate;
+          mark('server released the rest');
+        }
+      }
+      ctx.res.end();
+    });
+    try {
+      await selectMean();
+      const explained = vscode.commands.executeCommand('qwen.explainSelection');
+      const first = await waitFor('the first delta posted while the server holds the rest', () => timeline.find((e) => e.what === 'post delta'), 10_000);
+      release();
+      await explained;
+      const turn = await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+      assert.equal(turn.answer, answer);
+      const at = (what: string) => timeline.findIndex((e) => e.what === what);
+      assert.ok(at('server wrote the first chunk') < timeline.indexOf(first), 'the first chunk was written before it was posted');
+      assert.ok(timeline.indexOf(first) < at('server released the rest'), 'and posted while the rest was held: no timer fired for it');
+      assert.ok(first.text && answer.startsWith(first.text), `the first delta is the answer's first words (${first.text})`);
+      const deltas = timeline.filter((e) => e.what === 'post delta');
+      assert.equal(deltas.length, 2, 'the first delta at once, everything after as one batch flushed at the end (the timers never fired)');
+      assert.ok(armed.length > 0 && armed.every((ms) => ms === 40), 'what follows the first delta waits for the 40 ms interval');
+      const chunkAt = timeline[at('server wrote the first chunk')]!.at;
+      console.log(`      first chunk written → first delta posted: ${(first.at - chunkAt).toFixed(1)} ms (timeline: ${timeline.map((e) => e.what).join(' → ')})`);
+    } finally {
+      release();
+      api.chat.testHooks.clock = undefined;
+      api.chat.testHooks.posted = undefined;
+    }
   });
 
   it('shows reasoning apart from the answer', async () => {

@@ -38,7 +38,8 @@ describe('webview: streaming render (Chromium)', function () {
     await view.send({ type: 'turnStart', turn: streamingTurn('s2', '你好') });
     const first = '第一段：流式输出的**中文**不会被截断。\n\n';
     await view.sendAll(chunk(first + '第二段还在写', 4).map((c) => ({ type: 'delta', turnId: 's2', text: c })));
-    await view.frames();
+    // the first delta is on screen at once; the rest waits one frame cadence (45 ms)
+    await view.streamed();
     const md = view.page.locator('.turn[data-turn-id="s2"] .markdown');
     const visible = await md.textContent();
     assert.ok(visible?.startsWith('第一段：流式输出的中文不会被截断。'), visible ?? '');
@@ -51,7 +52,7 @@ describe('webview: streaming render (Chromium)', function () {
     await view.send({ type: 'turnStart', turn: streamingTurn('s3', 'code?') });
     const open = 'Here:\n\n```python\ndef add(a, b):\n    return a + b\n';
     await view.sendAll(chunk(open, 4).map((c) => ({ type: 'delta', turnId: 's3', text: c })));
-    await view.frames();
+    await view.streamed();
     const block = view.page.locator('.turn[data-turn-id="s3"] .code-block');
     assert.equal(await block.count(), 1);
     assert.equal(await block.locator('.code-language').textContent(), 'python');
@@ -59,7 +60,7 @@ describe('webview: streaming render (Chromium)', function () {
     assert.equal(await block.locator('code [class^="hljs-"]').count(), 0, 'not highlighted while open');
 
     await view.sendAll(chunk('```\n\nDone.', 4).map((c) => ({ type: 'delta', turnId: 's3', text: c })));
-    await view.frames();
+    await view.streamed();
     assert.equal(await block.locator('code').textContent(), 'def add(a, b):\n    return a + b');
     assert.ok((await block.locator('code .hljs-keyword').count()) >= 2, 'highlighted after closing');
     assert.match((await view.text('.turn[data-turn-id="s3"] .markdown')) ?? '', /Done\.$/);
@@ -111,7 +112,7 @@ describe('webview: streaming render (Chromium)', function () {
       { type: 'delta', turnId: 's4', reasoning: 'The user asks why. ' },
       { type: 'delta', turnId: 's4', reasoning: '先检查边界条件。' },
     ]);
-    await view.frames();
+    await view.streamed();
     const details = view.page.locator('.turn[data-turn-id="s4"] details.reasoning');
     assert.equal(await details.getAttribute('open'), '');
     assert.equal((await details.locator('.reasoning-body').textContent())?.trim(), 'The user asks why. 先检查边界条件。');
@@ -129,6 +130,53 @@ describe('webview: streaming render (Chromium)', function () {
     await details.locator('summary').focus();
     await view.page.keyboard.press('Enter');
     assert.equal(await details.getAttribute('open'), '');
+  });
+
+  it('puts the first text and the first reasoning of a turn on screen at once; the frame cadence applies from the second update', async () => {
+    // Manual frames: requestAnimationFrame only queues, and the test runs the queue with the
+    // timestamp it chooses. Messages are dispatched synchronously, so "on screen" below means
+    // in the DOM before any frame ran.
+    await view.page.evaluate(() => {
+      const w = window as unknown as { __frames: FrameRequestCallback[]; __deliver(m: unknown): number; __runFrames(at: number): void };
+      w.__frames = [];
+      window.requestAnimationFrame = (cb) => w.__frames.push(cb);
+      w.__deliver = (m) => {
+        window.dispatchEvent(new MessageEvent('message', { data: m }));
+        return performance.now();
+      };
+      w.__runFrames = (at) => {
+        const due = w.__frames.splice(0);
+        for (const cb of due) cb(at);
+      };
+    });
+    /** __deliver returns the page's clock right after the message was handled */
+    type W = { __deliver(m: unknown): number; __runFrames(at: number): void };
+    const deliver = (m: unknown) => view.page.evaluate((x) => (window as unknown as W).__deliver(x), m);
+    const runFrames = (at: number) => view.page.evaluate((t) => (window as unknown as W).__runFrames(t), at);
+    const shown = (sel: string) => view.page.evaluate((s) => document.querySelector(s)?.textContent ?? '', sel);
+    const answer = '.turn[data-turn-id="f1"] .answer-body .markdown';
+    const reasoning = '.turn[data-turn-id="f1"] .reasoning-body .markdown';
+
+    await deliver({ type: 'turnStart', turn: streamingTurn('f1', 'first words') });
+    await deliver({ type: 'delta', turnId: 'f1', reasoning: 'Thinking it over' });
+    assert.equal((await shown(reasoning)).trim(), 'Thinking it over', 'the first reasoning is on screen before any frame');
+    await deliver({ type: 'delta', turnId: 'f1', reasoning: ' some more' });
+    assert.equal((await shown(reasoning)).trim(), 'Thinking it over', 'the second waits for a frame');
+    const rendered = await deliver({ type: 'delta', turnId: 'f1', text: 'The answer starts here' });
+    assert.equal((await shown(answer)).trim(), 'The answer starts here', 'the first text is on screen before any frame');
+    await deliver({ type: 'delta', turnId: 'f1', text: ' and goes on' });
+    assert.equal((await shown(answer)).trim(), 'The answer starts here', 'the second text waits for a frame');
+    // A frame within 45 ms of the last render still waits (the cadence); one after it renders.
+    await runFrames(rendered + 1);
+    assert.equal((await shown(answer)).trim(), 'The answer starts here', 'within the cadence: not yet');
+    await runFrames(rendered + 100);
+    assert.equal((await shown(answer)).trim(), 'The answer starts here and goes on');
+
+    // The next turn's first text is at once again, however recent the last render.
+    await deliver({ type: 'turnEnd', turnId: 'f1', finishReason: 'stop' });
+    await deliver({ type: 'turnStart', turn: streamingTurn('f2', 'again') });
+    await deliver({ type: 'delta', turnId: 'f2', text: 'Second turn' });
+    assert.equal((await shown('.turn[data-turn-id="f2"] .answer-body .markdown')).trim(), 'Second turn');
   });
 
   it('renders at most once per animation frame however many deltas arrive', async () => {

@@ -63,7 +63,7 @@ describe('turn runner', function () {
   const deltas = (posted: HostToWebview[], key: 'text' | 'reasoning') =>
     posted.map((m) => (m.type === 'delta' ? (m[key] ?? '') : '')).join('');
 
-  it('streams an answer into one text part, the view sent turnStart, batched deltas, then turnEnd', async () => {
+  it('streams an answer into one text part, the view sent turnStart, the first delta at once, the rest batched, then turnEnd', async () => {
     const clock = new ManualClock();
     const { env: e, posted, client } = env({ clock });
     const turn = newTurn('[[scenario:explain-code]] explain');
@@ -73,7 +73,7 @@ describe('turn runner', function () {
     assert.equal(turn.finishReason, 'stop');
     assert.ok(turn.usage && turn.usage.totalTokens > 0);
     assert.equal(typeof turn.costUsd, 'number', 'priced from the catalog');
-    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'turnEnd'], 'a clock that never fired: the 300 events went as one delta');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'a clock that never fired: the first event went at once, the other 299 as one delta');
     assert.equal(deltas(posted, 'text'), A.EXPLAIN_CODE);
     client.dispose();
   });
@@ -176,6 +176,33 @@ describe('turn runner', function () {
     assert.deepEqual(turn.error, { message: 'No API key is set.', actions: ['setApiKey'] });
     assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnError']);
     assert.equal(posts().length, 0);
+  });
+
+  it('reads what the system prompt says (the instructions file) beside getting the client, not after it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const clientReady = new Promise<void>((r) => (release = r));
+    const { env: e, client } = env({
+      client: async () => {
+        order.push('client asked');
+        await clientReady;
+        order.push('client ready');
+        return { client, model: 'qwen3-coder-plus' };
+      },
+      system: async () => {
+        order.push('system asked');
+        return { locale: 'en', workspaceName: 'demo' };
+      },
+    });
+    const turn = newTurn('[[scenario:explain-code]] explain');
+    const running = new TurnRun(e, turn, [], new AbortController()).run();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...order].sort(), ['client asked', 'system asked'], 'both asked while the client is not ready yet');
+    release();
+    await running;
+    assert.equal(turn.status, 'done');
+    assert.equal(posts().length, 1);
+    client.dispose();
   });
 
   it('continues a cut-off answer in its own text part, sending it back as a partial assistant message', async () => {

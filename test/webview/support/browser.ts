@@ -140,6 +140,15 @@ export class ChatPage {
   }
 
   /** Resolves after the view has had two animation frames to render what it was sent. */
+  /**
+   * Waits until what was streamed so far is on screen: the first update of a turn renders at once,
+   * later ones at the view's frame cadence (45 ms), so this waits one cadence and two frames.
+   */
+  async streamed(): Promise<void> {
+    await this.page.waitForTimeout(50);
+    await this.frames();
+  }
+
   async frames(n = 2): Promise<void> {
     await this.page.evaluate((count) => new Promise<void>((ok) => {
       let left = count;
