@@ -115,6 +115,7 @@ export class ChatController implements vscode.Disposable {
       context: this.context.chips(),
       streaming: !!this.running,
       needsApiKey: this.needsApiKey,
+      mode: 'ask',
     };
   }
 

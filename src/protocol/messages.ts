@@ -76,7 +76,12 @@ export const FinishReasonSchema = z.string().min(1).max(64);
 export const TurnStatusSchema = z.enum(['streaming', 'done', 'stopped', 'error']);
 export type TurnStatus = z.infer<typeof TurnStatusSchema>;
 
-export const ToolCallStatusSchema = z.enum(['pending', 'running', 'done', 'error', 'denied']);
+/**
+ * pending: waiting for the user (an edit to review, a command to run); running; done; error (the
+ * model got an error result); denied (the user declined, or Stop); interrupted (the window closed
+ * while it waited or ran: it never finished).
+ */
+export const ToolCallStatusSchema = z.enum(['pending', 'running', 'done', 'error', 'denied', 'interrupted']);
 export type ToolCallStatus = z.infer<typeof ToolCallStatusSchema>;
 
 /**
@@ -84,25 +89,77 @@ export type ToolCallStatus = z.infer<typeof ToolCallStatusSchema>;
  * part of their kind in the current step (see protocol/parts.ts); a tool call closes the step, so a
  * multi-step answer reads as text, a tool call, then the next step's text.
  */
+/**
+ * What a tool call did, as facts the view words in the user's language ("Read src/app.ts, lines
+ * 1–200", "Searched for `x`: 14 matches in 5 files", "Ran `npm test`: exit 1"). Paths are as the
+ * model is told them: relative to the first workspace folder, absolute for the others.
+ */
+export const ToolFactsSchema = z.object({
+  path: PathText.optional(),
+  /** 1-based, inclusive: the lines read */
+  startLine: Count.optional(),
+  endLine: Count.optional(),
+  totalLines: Count.optional(),
+  /** list_directory: entries listed; glob: files found */
+  entries: Count.optional(),
+  /** grep_search */
+  matches: Count.optional(),
+  files: Count.optional(),
+  /** edit / write_file: lines added and removed; created: a new file */
+  added: Count.optional(),
+  removed: Count.optional(),
+  created: z.boolean().optional(),
+  /** run_shell_command */
+  command: z.string().max(100_000).optional(),
+  directory: PathText.optional(),
+  exitCode: z.number().int().nullable().optional(),
+  timedOut: z.boolean().optional(),
+  /** the result the model got was cut to fit */
+  truncated: z.boolean().optional(),
+  /** auto-approved by the user's own setting (qwen.agent.autoApproveEdits / autoApproveCommands) */
+  autoApproved: z.boolean().optional(),
+});
+export type ToolFacts = z.infer<typeof ToolFactsSchema>;
+
+export const ToolCallPartSchema = z.object({
+  kind: z.literal('toolCall'),
+  /** the id the model's request and the tool result carry (unique in the conversation) */
+  id: Id,
+  name: z.string().min(1).max(200),
+  /** the arguments as the model wrote them (JSON text, possibly invalid) */
+  args: Text,
+  status: ToolCallStatusSchema,
+  /** the result the model was sent */
+  result: Text.optional(),
+  facts: ToolFactsSchema.optional(),
+});
+
 export const TurnPartSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: Text }),
   z.object({ kind: z.literal('reasoning'), text: Text }),
-  z.object({
-    kind: z.literal('toolCall'),
-    id: Id,
-    name: z.string().min(1).max(200),
-    /** the arguments as the model wrote them (JSON text, possibly incomplete) */
-    args: Text,
-    status: ToolCallStatusSchema,
-    result: Text.optional(),
-  }),
+  ToolCallPartSchema,
 ]);
 export type TurnPart = z.infer<typeof TurnPartSchema>;
 export type TextPart = Extract<TurnPart, { kind: 'text' | 'reasoning' }>;
 export type ToolCallPart = Extract<TurnPart, { kind: 'toolCall' }>;
 
+export const ChatModeSchema = z.enum(['ask', 'agent']);
+export type ChatMode = z.infer<typeof ChatModeSchema>;
+
+/**
+ * Why an agent task stopped before the model answered: the step limit, the same call three times
+ * in a row, the cost limit, or a window reload. The view offers Continue for each.
+ */
+export const AgentStopSchema = z.enum(['maxSteps', 'loop', 'maxCost', 'interrupted']);
+export type AgentStop = z.infer<typeof AgentStopSchema>;
+
 export const TurnSchema = z.object({
   id: Id,
+  /** an agent task (absent: an ordinary answer) */
+  mode: ChatModeSchema.optional(),
+  /** agent: model requests made so far */
+  steps: Count.optional(),
+  agentStop: AgentStopSchema.optional(),
   question: Text,
   /** the context that was sent with the question, shown under it */
   context: z.array(ContextChipSchema).max(200).default([]),
@@ -158,6 +215,8 @@ export const ViewStateSchema = z.object({
   streaming: z.boolean(),
   /** no key is stored for the active provider: the empty view offers Set API Key */
   needsApiKey: z.boolean().default(false),
+  /** the composer's Ask / Agent switch */
+  mode: ChatModeSchema.default('ask'),
 });
 export type ViewState = z.infer<typeof ViewStateSchema>;
 
@@ -216,6 +275,19 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('turnError'), turnId: Id, error: TurnErrorSchema }),
   z.object({ type: z.literal('historyTrimmed'), turnId: Id, droppedTurns: z.number().int().positive() }),
+  /** an agent tool call appears or changes (matched by id within the turn; a new one closes the step) */
+  z.object({ type: z.literal('toolCall'), turnId: Id, part: ToolCallPartSchema }),
+  /** an agent task's running totals: all its steps so far */
+  z.object({
+    type: z.literal('agentProgress'),
+    turnId: Id,
+    steps: Count,
+    usage: UsageSchema.optional(),
+    costUsd: z.number().nonnegative().nullable().optional(),
+    /** older tool results were shortened to keep the task inside the model's context window */
+    compacted: Count.optional(),
+  }),
+  z.object({ type: z.literal('mode'), mode: ChatModeSchema }),
   /** a question for the user (answered by `answer` with the same requestId); the view asks it in place */
   z.object({ type: z.literal('ask'), requestId: Id, question: QuestionSchema }),
   z.object({ type: z.literal('mentionCandidates'), requestId: Id, items: z.array(MentionCandidateSchema).max(200) }),
@@ -254,6 +326,14 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   /** turnId is absent for actions offered outside a turn (the empty view's Set API Key) */
   z.object({ type: z.literal('errorAction'), action: ErrorActionSchema, turnId: Id.optional() }),
   z.object({ type: z.literal('answer'), requestId: Id, answer: AnswerSchema }),
+  /** the composer's Ask / Agent switch */
+  z.object({ type: z.literal('setMode'), mode: ChatModeSchema }),
+  /** Run / Skip, Accept / Reject on an agent tool row that waits for the user */
+  z.object({ type: z.literal('toolDecision'), turnId: Id, callId: Id, approve: z.boolean() }),
+  /** Undo Agent Task from a finished task's turn */
+  z.object({ type: z.literal('undoTask'), turnId: Id }),
+  /** opens the file a tool row names (read, edited, listed) */
+  z.object({ type: z.literal('openPath'), path: PathText.min(1) }),
   /** links in answers never navigate the webview; the host opens them (http, https, mailto only) */
   z.object({ type: z.literal('openLink'), href: z.string().max(8192).regex(/^(https?:\/\/|mailto:)/i) }),
   /** the webview's own problems (e.g. a dropped invalid message), for the host's log */

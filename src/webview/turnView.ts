@@ -305,12 +305,13 @@ function markdownBlock(text: string): HTMLElement {
   return md;
 }
 
-const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: 'toolPending' | 'toolRunning' | 'toolDone' | 'toolError' | 'toolDenied' }> = {
+const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: 'toolPending' | 'toolRunning' | 'toolDone' | 'toolError' | 'toolDenied' | 'toolInterrupted' }> = {
   pending: { icon: 'clock', label: 'toolPending' },
   running: { icon: 'loading', label: 'toolRunning' },
   done: { icon: 'check', label: 'toolDone' },
   error: { icon: 'error', label: 'toolError' },
   denied: { icon: 'circle-slash', label: 'toolDenied' },
+  interrupted: { icon: 'debug-disconnect', label: 'toolInterrupted' },
 };
 
 /** A tool call as one row: its name and how far it got. */

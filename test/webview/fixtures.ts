@@ -20,6 +20,7 @@ export function viewState(overrides: Partial<ViewState> = {}): ViewState {
     context: [],
     streaming: false,
     needsApiKey: false,
+    mode: 'ask',
     ...overrides,
   };
 }

@@ -28,6 +28,7 @@ const state: ViewState = {
   thinking: { capability: 'optional', enabled: true, budget: 4096, maxBudget: 38912 },
   context: [{ id: 'file', kind: 'file', label: 'parser.ts', detail: 'src/parser.ts' }],
   streaming: false,
+  mode: 'ask',
   needsApiKey: false,
 };
 
