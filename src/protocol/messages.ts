@@ -132,6 +132,8 @@ export const ToolCallPartSchema = z.object({
   /** the result the model was sent */
   result: Text.optional(),
   facts: ToolFactsSchema.optional(),
+  /** the model request that made the call: calls of one step go back in one assistant message */
+  step: Count.optional(),
 });
 
 export const TurnPartSchema = z.discriminatedUnion('kind', [
@@ -272,6 +274,9 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     costUsd: z.number().nonnegative().nullable().optional(),
     /** the model that answered, when the turn started without one (a custom server's default) */
     model: z.string().max(200).optional(),
+    /** agent: the requests the task made, and why a limit stopped it (the view offers Continue) */
+    steps: Count.optional(),
+    agentStop: AgentStopSchema.optional(),
   }),
   z.object({ type: z.literal('turnError'), turnId: Id, error: TurnErrorSchema }),
   z.object({ type: z.literal('historyTrimmed'), turnId: Id, droppedTurns: z.number().int().positive() }),

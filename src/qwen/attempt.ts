@@ -9,6 +9,8 @@ export interface Attempt {
   method: 'GET' | 'POST';
   body?: string;
   accept: string;
+  /** besides the client's own (accept, content-type, authorization, user-agent) */
+  headers?: Record<string, string>;
   /** ms to wait for response headers */
   headerTimeoutMs: number;
   signal?: AbortSignal;

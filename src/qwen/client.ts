@@ -186,6 +186,7 @@ export class QwenClient {
     const ctx = this.errorContext(url, req.model);
     const body = JSON.stringify(buildRequestBody(req, { stream: true, info, preset: this.preset }));
     const attempt: Attempt = { url, method: 'POST', body, accept: 'text/event-stream', headerTimeoutMs: this.cfg.firstByteTimeoutMs, signal: opts.signal, ctx };
+    if (req.promptCache && this.preset.dashscopeExtensions) attempt.headers = { 'X-DashScope-CacheControl': 'enable' };
     return this.withRetries(opts.signal, ctx, () => streamOnce(this.open, attempt, req, opts.onEvent, this.streamSettings));
   }
 

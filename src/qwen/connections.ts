@@ -33,7 +33,7 @@ export class Connections {
     return send({
       method: a.method,
       url: a.url,
-      headers: this.headers(a.accept, a.body !== undefined),
+      headers: { ...a.headers, ...this.headers(a.accept, a.body !== undefined) },
       body: a.body,
       proxy,
       agent: proxy && secure ? this.proxyAgent(proxy) : secure ? this.httpsAgent : this.httpAgent,

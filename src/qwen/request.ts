@@ -95,6 +95,7 @@ export function buildRequestBody(req: ChatRequest, opts: BuildOptions): WireRequ
   if (finite(req.temperature)) body.temperature = clampTemperature(req.temperature);
   if (finite(req.topP)) body.top_p = clampTopP(req.topP);
   if (req.stop && req.stop.length) body.stop = req.stop.slice(0, 4);
+  if (req.promptCache && preset.dashscopeExtensions) markForCache(body.messages);
   if (req.tools && req.tools.length) {
     body.tools = req.tools;
     if (req.toolChoice) body.tool_choice = req.toolChoice;
@@ -110,6 +111,26 @@ export function buildRequestBody(req: ChatRequest, opts: BuildOptions): WireRequ
     }
   }
   return body;
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * DashScope's explicit cache: a `cache_control` mark on a message's last text part caches the
+ * prompt up to it. The system message (stable for a whole task) and the last message (so the next
+ * request, which repeats all of this, hits the cache) are marked; content becomes parts for that.
+ */
+function markForCache(messages: WireMessage[]): void {
+  const mark = (m: WireMessage | undefined) => {
+    if (!m) return;
+    if (typeof m.content === 'string' && m.content) m.content = [{ type: 'text', text: m.content, cache_control: EPHEMERAL }];
+    else if (Array.isArray(m.content) && m.content.length) {
+      const last = m.content[m.content.length - 1]!;
+      m.content = [...m.content.slice(0, -1), { ...last, cache_control: EPHEMERAL }];
+    }
+  };
+  if (messages[0]?.role === 'system') mark(messages[0]);
+  mark(messages[messages.length - 1]);
 }
 
 /** The 400 some older endpoints give when tools and stream are combined: they take tools only on non-streaming calls. */

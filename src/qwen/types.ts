@@ -26,6 +26,8 @@ export type Role = 'system' | 'user' | 'assistant' | 'tool';
 export interface TextPart {
   type: 'text';
   text: string;
+  /** DashScope's explicit context cache: the prompt up to and including this part is cached */
+  cache_control?: { type: 'ephemeral' };
 }
 
 export interface ToolCall {
@@ -69,6 +71,12 @@ export interface ChatRequest {
   toolChoice?: ToolChoice;
   /** sent only to models that accept it, and never on non-streaming calls */
   thinking?: { enabled: boolean; budget?: number };
+  /**
+   * Ask DashScope to cache the prompt (its explicit context cache: the `X-DashScope-CacheControl`
+   * header and `cache_control` marks on the system message and the last message), so a long agent
+   * task's repeated history is billed as cached input. Ignored by other providers.
+   */
+  promptCache?: boolean;
 }
 
 export interface Usage {

@@ -2,7 +2,7 @@
 // the view was sent, not joined per batch: a few hundred strings rather than one ever longer copy,
 // and exactly what the view has shown, so a view reopened mid-stream (a state, then the next
 // deltas) never repeats text.
-import type { TurnPart } from '../protocol/messages';
+import type { ToolCallPart, TurnPart } from '../protocol/messages';
 import { openPartIndex, textLength, type StreamedKind } from '../protocol/parts';
 
 export class LiveParts {
@@ -36,6 +36,20 @@ export class LiveParts {
       this.open.set(i, batches);
     }
     batches.push(text);
+  }
+
+  /** A tool call ends the step: the next text or reasoning starts a part after it. */
+  addTool(part: ToolCallPart): void {
+    this.parts.push({ ...part });
+  }
+
+  /** Changes a tool call's row (its status, result, facts); the updated part, or undefined. */
+  updateTool(id: string, patch: Partial<Omit<ToolCallPart, 'kind' | 'id'>>): ToolCallPart | undefined {
+    for (let i = this.parts.length - 1; i >= 0; i--) {
+      const p = this.parts[i]!;
+      if (p.kind === 'toolCall' && p.id === id) return (this.parts[i] = { ...p, ...patch });
+    }
+    return undefined;
   }
 
   /** The parts as they are now: for a view that (re)opens mid-stream, and to store at the end. */
