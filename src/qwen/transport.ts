@@ -115,7 +115,10 @@ export function send(opts: SendOptions): http.ClientRequest {
   const { url, proxy } = opts;
   const secure = url.protocol === 'https:';
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
+  // Encoded once: measuring the length of the string and then writing it would encode a long
+  // agent history twice per request.
+  const body = opts.body === undefined ? undefined : Buffer.from(opts.body, 'utf8');
+  if (body !== undefined) headers['content-length'] = String(body.length);
 
   const base: https.RequestOptions = {
     method: opts.method,
@@ -151,7 +154,7 @@ export function send(opts: SendOptions): http.ClientRequest {
     req = secure ? https.request(options) : http.request(options);
   }
   req.setNoDelay(true);
-  if (opts.body !== undefined) req.end(opts.body);
+  if (body !== undefined) req.end(body);
   else req.end();
   return req;
 }

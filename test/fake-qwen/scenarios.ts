@@ -5,6 +5,7 @@ import type { ScenarioContext } from './server';
 import { aggregate, contentChunk, dashscopeStream, DONE, event, finishChunk, firstChunk, newEnvelope, usageChunk } from './sse';
 import { hugeStream, longStream } from './fixtures';
 import { HOSTILE_SCENARIOS } from './hostile';
+import { AGENT_SCENARIOS } from './agentScenarios';
 
 export type ScenarioHandler = (ctx: ScenarioContext) => Promise<void> | void;
 
@@ -168,4 +169,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   // ---- a hostile or broken server (hostile.ts) -------------------------------------------------
   ...HOSTILE_SCENARIOS,
+  ...AGENT_SCENARIOS,
 };
