@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { CodeAction, ContextChip, ErrorAction, HostToWebview, ViewState, WebviewToHost } from '../protocol/messages';
+import type { ChatMode, CodeAction, ContextChip, ErrorAction, HostToWebview, ViewState, WebviewToHost } from '../protocol/messages';
+import { AgentTask, type AgentEnv } from '../agent/task';
+import type { AgentSystemInfo, ToolHost } from '../agent/types';
 import { joinedText } from '../protocol/parts';
 import { errorText } from '../qwen/messages';
 import { isQwenError } from '../qwen';
@@ -18,6 +20,18 @@ import type { ConversationStore } from './store';
 
 export type { Post } from './questions';
 
+/** What the chat needs of the agent's VS Code side (core.ts builds it). */
+export interface AgentLink {
+  host: ToolHost;
+  system(): Promise<AgentSystemInfo>;
+  /** Run / Skip, Accept / Reject: decides what the task waits for (only call `callId`, if given) */
+  decide(approve: boolean, callId?: string): Promise<boolean>;
+  /** Undo Agent Task for a conversation */
+  undoTask(conversationId: string): Promise<void>;
+  /** opens a file a tool row names */
+  openPath(path: string): Promise<void>;
+}
+
 /** What a code block's Copy, Insert and Apply buttons do (core.ts decides). */
 export type CodeActionRunner = (action: CodeAction, code: string, language: string) => Promise<void>;
 
@@ -30,8 +44,10 @@ export class ChatController implements vscode.Disposable {
   private readonly conversations: Conversations;
   private readonly models: ModelChoice;
   private readonly questions: Questions;
-  /** the turn streaming now */
-  private running: TurnRun | undefined;
+  /** the turn streaming now, or the agent task running now */
+  private running: TurnRun | AgentTask | undefined;
+  /** the composer's Ask / Agent switch */
+  private mode: ChatMode = 'ask';
   private post: Post = () => false;
   /** the active provider needs a key and none is stored: the empty view offers Set API Key */
   private needsApiKey = false;
@@ -48,6 +64,7 @@ export class ChatController implements vscode.Disposable {
     store: ConversationStore,
     private readonly context: ContextCollector,
     private readonly codeAction: CodeActionRunner,
+    private readonly agent?: AgentLink,
   ) {
     this.conversations = new Conversations(store, services.log, (id) => (this.running?.turn.id === id ? this.running.parts() : undefined));
     this.models = new ModelChoice(services, () => this.pushState());
@@ -115,7 +132,7 @@ export class ChatController implements vscode.Disposable {
       context: this.context.chips(),
       streaming: !!this.running,
       needsApiKey: this.needsApiKey,
-      mode: 'ask',
+      mode: this.mode,
     };
   }
 
@@ -178,6 +195,15 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'answer':
         return this.questions.answered(m.requestId, m.answer);
+      case 'setMode':
+        return this.setMode(m.mode);
+      case 'toolDecision':
+        if (this.running?.turn.id === m.turnId) await this.agent?.decide(m.approve, m.callId);
+        return;
+      case 'undoTask':
+        return this.agent?.undoTask(this.conversations.current.id);
+      case 'openPath':
+        return this.agent?.openPath(m.path);
       case 'openLink':
         await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
         return;
@@ -185,6 +211,21 @@ export class ChatController implements vscode.Disposable {
         this.services.log.write(m.level, `webview: ${m.message}`);
         return;
     }
+  }
+
+  get chatMode(): ChatMode {
+    return this.mode;
+  }
+
+  /** The composer's switch; the view is told (it may be the palette that changed it). */
+  setMode(mode: ChatMode): void {
+    this.mode = mode;
+    this.post({ type: 'mode', mode });
+  }
+
+  /** Whether an agent task runs now (Approve / Deny Agent Action have something to act on). */
+  get agentRunning(): boolean {
+    return this.running instanceof AgentTask;
   }
 
   newChat(): void {
@@ -199,7 +240,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Asks a question in the current conversation, with context text gathered by the caller. */
-  async ask(question: string, context: { chips: ContextChip[]; text: string }, viewShown?: Promise<void>): Promise<void> {
+  async ask(question: string, context: { chips: ContextChip[]; text: string }, viewShown?: Promise<void>, mode: ChatMode = this.mode): Promise<void> {
     await this.restored;
     if (this.running) this.stop();
     const turn: StoredTurn = {
@@ -210,6 +251,7 @@ export class ChatController implements vscode.Disposable {
       parts: [],
       status: 'streaming',
       model: this.services.modelFor(),
+      ...(mode === 'agent' && this.agent ? { mode: 'agent' as const } : {}),
     };
     this.conversations.add(turn);
     await this.run(turn, this.conversations.current.turns.slice(0, -1), false, viewShown);
@@ -232,6 +274,7 @@ export class ChatController implements vscode.Disposable {
       costUsd: undefined,
       finishReason: undefined,
       model: this.services.modelFor(),
+      ...(continuing ? {} : { steps: undefined, agentStop: undefined }),
     };
     this.conversations.replaceFrom(idx, turn);
     await this.run(turn, turns.slice(0, idx), continuing);
@@ -241,12 +284,15 @@ export class ChatController implements vscode.Disposable {
   private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean, viewShown?: Promise<void>): Promise<void> {
     // Tracked from the start, not from the first byte: Stop (the view's or the command's) must end
     // a turn that is still getting its client or waiting for a large-context answer.
-    const tracked = this.services.streams.begin(vscode.l10n.t('chat'));
-    const run = new TurnRun(this.turnEnv(viewShown), turn, history, tracked.controller, continuing);
+    const agent = turn.mode === 'agent' && this.agent;
+    const tracked = this.services.streams.begin(agent ? vscode.l10n.t('agent task') : vscode.l10n.t('chat'));
+    const run = agent
+      ? new AgentTask(this.agentEnv(agent), turn, history, tracked.controller, continuing, usedCallIds(history))
+      : new TurnRun(this.turnEnv(viewShown), turn, history, tracked.controller, continuing);
     this.running = run;
     let truncated = false;
     try {
-      truncated = (await run.run()).truncated;
+      truncated = run instanceof TurnRun ? (await run.run()).truncated : (await run.run(), false);
       if (turn.status === 'done') void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', joinedText(turn.parts, 'text').length);
     } finally {
       this.services.streams.end(tracked);
@@ -256,6 +302,28 @@ export class ChatController implements vscode.Disposable {
       await this.conversations.persist();
       this.post({ type: 'conversations', conversations: this.conversations.list() });
     }
+  }
+
+  private agentEnv(agent: AgentLink): AgentEnv {
+    const env = this.turnEnv();
+    const config = () => vscode.workspace.getConfiguration(Settings.section);
+    let saving: Promise<void> | undefined;
+    return {
+      client: env.client,
+      system: async () => ({ ...(await agent.system()), customInstructions: await this.context.instructions() }),
+      host: agent.host,
+      maxSteps: () => Math.max(1, Math.floor(config().get<number>('agent.maxSteps', 25) || 25)),
+      maxCostUsd: () => Math.max(0, config().get<number>('agent.maxCostUsd', 0) || 0),
+      scrub: (text) => this.services.log.scrub(text),
+      post: env.post,
+      errorMessage: env.errorMessage,
+      log: env.log,
+      clock: env.clock,
+      // Each step is saved, so a window reload mid-task shows the rows it had (as interrupted).
+      onStep: () => {
+        saving ??= this.conversations.persist().finally(() => (saving = undefined));
+      },
+    };
   }
 
   private turnEnv(viewShown?: Promise<void>): TurnEnv {
@@ -345,4 +413,9 @@ export class ChatController implements vscode.Disposable {
     this.questions.dispose();
     for (const s of this.subs) s.dispose();
   }
+}
+
+/** Tool-call ids of earlier turns: a new task's ids must not repeat them. */
+function usedCallIds(history: readonly StoredTurn[]): string[] {
+  return history.flatMap((t) => t.parts.flatMap((p) => (p.kind === 'toolCall' ? [p.id] : [])));
 }

@@ -27,8 +27,6 @@ export class Conversations {
     const conv = latest ? await this.store.load(latest.id).catch(() => undefined) : undefined;
     // Not if the user already moved on (New Chat, another conversation) while it loaded.
     if (!conv || this.replaced || this.conv.turns.length) return;
-    // A turn that was streaming when the window closed is shown as stopped, with what it had.
-    for (const t of conv.turns) if (t.status === 'streaming') t.status = 'stopped';
     this.conv = this.fitForView(conv);
   }
 
@@ -37,6 +35,9 @@ export class Conversations {
    * restored): texts over the cap are cut and say so, and a turn that still does not fit is left out.
    */
   private fitForView(conv: Conversation): Conversation {
+    // A turn that was streaming when the window closed is shown as stopped, with what it had; an
+    // agent task as interrupted, with Continue, its rows that waited or ran as interrupted.
+    for (const t of conv.turns) if (t.status === 'streaming' && !this.live(t.id)) settleInterrupted(t);
     const turns = conv.turns.filter((t) => {
       fitTurn(t);
       const check = TurnSchema.safeParse(this.viewTurn(t));
@@ -91,7 +92,14 @@ export class Conversations {
     // to what the stream's last burst and the turn's end are doing (an immediate would run in the
     // same turn as the burst's resumed parsing).
     await new Promise((resolve) => setTimeout(resolve, 0));
-    await this.store.save(conv);
+    // A turn still running (an agent task saved after each step) is saved with what it has so far.
+    const turns = conv.turns.map((t) => {
+      const live = this.live(t.id);
+      return live ? { ...t, parts: live } : t;
+    });
+    const saved = { ...conv, turns };
+    await this.store.save(saved);
+    conv.updatedAt = saved.updatedAt;
   }
 
   viewTurn(t: StoredTurn): Turn {
@@ -108,4 +116,16 @@ export class Conversations {
 function emptyConversation(): Conversation {
   const now = Date.now();
   return { id: randomUUID(), title: '', createdAt: now, updatedAt: now, turns: [] };
+}
+
+/** A turn the window closed on: a chat answer is stopped; an agent task is interrupted, with Continue. */
+export function settleInterrupted(t: StoredTurn): void {
+  if (t.mode !== 'agent') {
+    t.status = 'stopped';
+    return;
+  }
+  t.status = 'done';
+  t.finishReason = 'agentStop';
+  t.agentStop = 'interrupted';
+  t.parts = t.parts.map((p) => (p.kind === 'toolCall' && (p.status === 'pending' || p.status === 'running') ? { ...p, status: 'interrupted' as const, result: p.result ?? 'Not run: the window was closed before this call finished.' } : p));
 }
