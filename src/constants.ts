@@ -19,6 +19,10 @@ export const Commands = {
   inlineEdit: 'qwen.inlineEdit',
   acceptEdit: 'qwen.acceptEdit',
   rejectEdit: 'qwen.rejectEdit',
+  newAgentTask: 'qwen.newAgentTask',
+  agentApprove: 'qwen.agent.approve',
+  agentDeny: 'qwen.agent.deny',
+  agentUndoTask: 'qwen.agent.undoTask',
 } as const;
 
 export const Views = {

@@ -15,6 +15,7 @@ import type { Services } from '../services';
 import type { ContentGate } from '../policy/vscode/contentGate';
 import { runRequest } from '../editor/request';
 import type { PendingEdits } from '../editor/pendingEdits';
+import type { EditSession } from '../editor/editSession';
 import { proposeReplacement, recordChanges, showPending } from '../editor/propose';
 import { proposalText } from '../editor/proposalView';
 import type { CodeBlockActions } from '../editor/codeBlockActions';
@@ -199,10 +200,17 @@ class EditActions {
 }
 
 /** The editor commands over the one PendingEdits core.ts built (the chat and the agent share it). */
-export function registerEditFeatures(services: Services, gate: ContentGate, pending: PendingEdits, codeBlocks: CodeBlockActions): vscode.Disposable[] {
+export function registerEditFeatures(
+  services: Services,
+  gate: ContentGate,
+  pending: PendingEdits,
+  codeBlocks: CodeBlockActions,
+  /** the agent task's edit waiting for review: Accept / Reject Edit act on it when the active editor has no proposal of its own */
+  agentWaiting: () => EditSession | undefined = () => undefined,
+): vscode.Disposable[] {
   const actions = new EditActions(services, pending, gate);
   const decide = async (accept: boolean, target?: unknown, ids?: unknown) => {
-    const s = pending.resolve(target);
+    const s = pending.resolve(target) ?? (target === undefined ? agentWaiting() : undefined);
     if (!s) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no pending Qwen edit in this editor.'));
       return false;

@@ -43,7 +43,7 @@ describe('first run: the walkthrough (installed from the .vsix)', function () {
       KEY_STEP,
       'Try Explain on a sample',
       'Try Edit Inline',
-      'Chat (the agent is coming)',
+      'Give the agent a task',
       'Turn on ghost text, if you want it',
     ]);
   });
