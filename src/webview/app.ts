@@ -8,6 +8,9 @@ import type { Host } from './host';
 import { ConversationList } from './conversationList';
 import { setLocale, t, type MessageKey } from './l10n';
 import { SAFE_LINK } from './sanitize';
+import { AgentStatusBar } from './agentStatus';
+import { CALL_ID_ATTR, TOOL_DECISION_ATTR } from './toolRow';
+import { OPEN_PATH_ATTR } from './toolWords';
 import { ERROR_ACTION_ATTR, TURN_ACTION_ATTR, TurnView } from './turnView';
 
 /** Pixels from the bottom within which the view keeps following the stream. */
@@ -41,6 +44,7 @@ export class ChatApp {
   private historyButton!: HTMLButtonElement;
   private announcer!: HTMLElement;
   private noticeEl!: HTMLElement;
+  private agentBar!: AgentStatusBar;
   private turns: TurnView[] = [];
   private frameRequested = false;
   private lastRender = -Infinity;
@@ -123,6 +127,32 @@ export class ChatApp {
           view.fail(message.error);
           this.afterStream(view, `${t('error')}: ${message.error.message}`);
         });
+      case 'toolCall':
+        return this.whenBuilt(() => {
+          const view = this.turns.find((v) => v.id === message.turnId);
+          if (!view) return this.log('warn', `tool call for an unknown turn: ${message.turnId}`);
+          const waitedBefore = view.waitingCall?.id;
+          view.upsertToolCall(message.part);
+          if (message.part.status === 'pending' && waitedBefore !== message.part.id) {
+            const row = view.element.querySelector(`[${CALL_ID_ATTR}="${CSS.escape(message.part.id)}"] .tool-summary`);
+            this.announce(t('agentWaitingAnnounce', row?.textContent ?? message.part.name));
+          }
+          this.updateLastTurn();
+          this.renderAgentBar();
+          this.scrollToEnd();
+        });
+      case 'agentProgress':
+        return this.whenBuilt(() => {
+          const view = this.turns.find((v) => v.id === message.turnId);
+          if (!view) return;
+          view.setProgress(message);
+          this.renderAgentBar();
+        });
+      case 'mode':
+        return this.whenBuilt((s) => {
+          s.mode = message.mode;
+          this.composer.setMode(message.mode);
+        });
       case 'historyTrimmed':
         return this.whenBuilt(() => this.turns.find((v) => v.id === message.turnId)?.setTrimmed(message.droppedTurns));
       case 'ask':
@@ -185,11 +215,13 @@ export class ChatApp {
     this.composer = new Composer({ post: (m) => this.post(m), draftChanged: (text) => this.saveDraft(text) });
     this.announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
     this.noticeEl = h('div', { class: 'notice', role: 'status', hidden: true });
+    this.agentBar = new AgentStatusBar(() => this.post({ type: 'stop' }));
     this.root.replaceChildren(
       h('div', { class: 'chat', 'aria-label': t('appLabel') },
         h('header', { class: 'toolbar' }, this.historyButton, this.titleEl, h('span', { class: 'spacer' }), copy, newChat),
         this.conversationList.element,
         this.scroller,
+        this.agentBar.element,
         this.noticeEl,
         this.composer.element,
         this.announcer),
@@ -227,6 +259,7 @@ export class ChatApp {
     this.composer.setModels(state.models, state.model);
     this.composer.setThinking(state.thinking);
     this.composer.setChips(state.context);
+    this.composer.setMode(state.mode);
     this.conversationList.set(state.conversations, state.conversationId);
     this.renderTitle();
     this.turns = state.turns.map((turn) => new TurnView(turn));
@@ -237,6 +270,7 @@ export class ChatApp {
     state.streaming = streaming;
     this.composer.setStreaming(streaming);
     if (streaming) this.requestFrame();
+    this.renderAgentBar();
     this.following = true;
     this.scrollToEnd();
   }
@@ -279,9 +313,21 @@ export class ChatApp {
     else this.turnsEl.append(empty);
   }
 
-  /** Only the last turn offers regenerate / edit / continue, and not while it streams. */
+  /**
+   * Only the last turn offers regenerate / edit / continue, and not while it streams; Undo task is
+   * offered on the conversation's last agent task (what Qwen: Undo Agent Task acts on).
+   */
   private updateLastTurn(): void {
-    this.turns.forEach((v, i) => v.setActionsEnabled(i === this.turns.length - 1 && !v.streaming));
+    const anyStreaming = this.turns.some((v) => v.streaming);
+    let lastAgent = -1;
+    this.turns.forEach((v, i) => (lastAgent = v.isAgent ? i : lastAgent));
+    this.turns.forEach((v, i) => v.setActionsEnabled(i === this.turns.length - 1 && !v.streaming, i === lastAgent && !anyStreaming));
+  }
+
+  /** While an agent task runs: its step, what it cost so far, and Stop, always in view. */
+  private renderAgentBar(): void {
+    const last = this.turns[this.turns.length - 1];
+    this.agentBar.render(last?.streaming && last.isAgent ? last : undefined);
   }
 
   // ------------------------------------------------------------ streaming
@@ -300,6 +346,7 @@ export class ChatApp {
     this.renderEmpty();
     this.renderTitle();
     this.updateLastTurn();
+    this.renderAgentBar();
     s.streaming = true;
     this.textShown = this.reasoningShown = false;
     this.composer.setStreaming(true);
@@ -340,6 +387,7 @@ export class ChatApp {
     s.streaming = false;
     this.composer.setStreaming(false);
     this.updateLastTurn();
+    this.renderAgentBar();
     this.scrollToEnd();
     this.announce(announcement);
   }
@@ -361,6 +409,7 @@ export class ChatApp {
     }
     const button = target.closest('button');
     if (!button) return;
+    if (this.onAgentClick(button)) return;
     const starter = button.getAttribute(STARTER_ATTR) as (typeof STARTERS)[number] | null;
     if (starter && STARTERS.includes(starter)) {
       this.composer.setDraft(t(starter));
@@ -394,6 +443,32 @@ export class ChatApp {
     if (turnAction === 'regenerate') this.post({ type: 'regenerate', turnId: view.id });
     else if (turnAction === 'continue') this.post({ type: 'continue', turnId: view.id });
     else if (turnAction === 'edit') view.editQuestion((text) => this.post({ type: 'editAndResend', turnId: view.id, text }));
+  }
+
+  /** Buttons of agent turns: a file link, Run / Skip / Accept / Reject, Undo task. */
+  private onAgentClick(button: HTMLButtonElement): boolean {
+    const path = button.getAttribute(OPEN_PATH_ATTR);
+    if (path) {
+      this.post({ type: 'openPath', path });
+      return true;
+    }
+    const view = this.turns.find((v) => v.id === button.closest('.turn')?.getAttribute('data-turn-id'));
+    const decision = button.getAttribute(TOOL_DECISION_ATTR);
+    if (decision) {
+      const callId = button.closest(`[${CALL_ID_ATTR}]`)?.getAttribute(CALL_ID_ATTR);
+      if (!view || !callId || button.disabled) return true;
+      view.markDecided(callId);
+      this.post({ type: 'toolDecision', turnId: view.id, callId, approve: decision === 'approve' });
+      return true;
+    }
+    if (button.getAttribute(TURN_ACTION_ATTR) === 'undoTask') {
+      if (view && !button.disabled) {
+        view.markUndoRequested();
+        this.post({ type: 'undoTask', turnId: view.id });
+      }
+      return true;
+    }
+    return false;
   }
 
   // ------------------------------------------------------------ small things

@@ -1,8 +1,9 @@
 // The input area: context chips, the question box with @-mentions, model and thinking
 // controls, Send / Stop, and the large-context confirmation.
-import type { ContextChip, MentionCandidate, ModelInfo, Question, Thinking, WebviewToHost } from '../protocol/messages';
+import type { ChatMode, ContextChip, MentionCandidate, ModelInfo, Question, Thinking, WebviewToHost } from '../protocol/messages';
 import { h, icon, iconButton, textButton } from './dom';
 import { formatNumber, formatUsd, t } from './l10n';
+import { ModeSwitch } from './modeSwitch';
 import { chipIcon } from './turnView';
 
 export interface ComposerEvents {
@@ -23,6 +24,7 @@ export class Composer {
   private readonly budgetSelect: HTMLSelectElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
+  private readonly modeSwitch: ModeSwitch;
   private chips: ContextChip[] = [];
   private thinking: Thinking = { capability: 'none', enabled: false, budget: null, maxBudget: null };
   private streaming = false;
@@ -52,6 +54,10 @@ export class Composer {
     this.budgetSelect = h('select', { class: 'budget-select', 'aria-label': t('thinkingBudget'), title: t('thinkingBudget') });
     this.sendButton = iconButton('send', t('send'), { class: 'icon-button send-button' });
     this.stopButton = iconButton('debug-stop', t('stop'), { class: 'icon-button stop-button', hidden: true });
+    this.modeSwitch = new ModeSwitch((mode) => {
+      this.setMode(mode);
+      this.events.post({ type: 'setMode', mode });
+    });
     this.element = h(
       'footer',
       { class: 'composer' },
@@ -65,6 +71,7 @@ export class Composer {
         h(
           'div',
           { class: 'input-toolbar' },
+          this.modeSwitch.element,
           this.modelSelect,
           this.thinkingButton,
           this.budgetSelect,
@@ -163,6 +170,12 @@ export class Composer {
   focus(): void {
     this.input.focus();
     this.input.setSelectionRange(this.input.value.length, this.input.value.length);
+  }
+
+  /** Ask or Agent: the switch shows it and the input's placeholder says what to type. */
+  setMode(mode: ChatMode): void {
+    this.modeSwitch.set(mode);
+    this.input.placeholder = mode === 'agent' ? t('agentPlaceholder') : t('inputPlaceholder');
   }
 
   setStreaming(streaming: boolean): void {

@@ -1,16 +1,28 @@
 // One question and its answer: reasoning (collapsible, open while it streams), the answer's text
 // and tool calls in order, notes, error with its actions, usage and cost, and the turn's own buttons.
-import type { TextPart, ToolCallPart, ToolCallStatus, Turn, TurnError, TurnUsage } from '../protocol/messages';
+import type { AgentStop, TextPart, ToolCallPart, Turn, TurnError, TurnUsage } from '../protocol/messages';
 import { joinedText, openPartIndex, textLength } from '../protocol/parts';
 import { h, icon, iconButton, textButton } from './dom';
-import { errorActionLabel, formatNumber, formatUsd, t } from './l10n';
+import { errorActionLabel, formatNumber, formatUsd, t, type MessageKey } from './l10n';
 import { renderMarkdown } from './markdown';
 import { StreamingMarkdown } from './streamingMarkdown';
+import { changedFiles, isExpanded, toolCallRow } from './toolRow';
 
 export const TURN_ACTION_ATTR = 'data-turn-action';
 export const ERROR_ACTION_ATTR = 'data-error-action';
 
-export type TurnAction = 'regenerate' | 'edit' | 'continue';
+export type TurnAction = 'regenerate' | 'edit' | 'continue' | 'undoTask';
+
+/** An agent task's running totals (agentProgress), beyond what the turn itself keeps. */
+export interface AgentProgress {
+  steps: number;
+  usage?: TurnUsage;
+  costUsd?: number | null;
+  compacted?: number;
+}
+
+/** Values of turnEnd's finishReason that say why an agent task stopped on its own. */
+const AGENT_STOPS: readonly string[] = ['maxSteps', 'loop', 'maxCost', 'interrupted'] satisfies AgentStop[];
 
 export class TurnView {
   readonly element: HTMLElement;
@@ -31,6 +43,15 @@ export class TurnView {
   private progressEl: HTMLElement | null = null;
   private userToggledReasoning = false;
   private actionsEnabled = false;
+  /** the last agent task may be undone from here (the app decides which turn that is) */
+  private undoable = false;
+  private undoRequested = false;
+  /** older tool results were shortened in this task (agentProgress; not kept in the turn) */
+  private compacted = 0;
+  /** each tool call's row, by call id */
+  private readonly toolRows = new Map<string, HTMLElement>();
+  /** calls the user answered whose row still waits for the host to move them on */
+  private readonly decided = new Set<string>();
 
   constructor(turn: Turn) {
     // parts are copied: streamed text is added to them
@@ -43,12 +64,14 @@ export class TurnView {
     this.footerEl = h('div', { class: 'turn-footer' });
     this.element = h(
       'article',
-      { class: 'turn', 'data-turn-id': turn.id },
+      { class: turn.mode === 'agent' ? 'turn agent' : 'turn', 'data-turn-id': turn.id },
       this.questionEl,
       h(
         'div',
         { class: 'answer' },
-        (this.roleEl = h('div', { class: 'role' }, icon('sparkle'), h('span', { class: 'role-name' }, t('qwen')), turn.model ? h('span', { class: 'model-name' }, turn.model) : null)),
+        (this.roleEl = h('div', { class: 'role' }, icon('sparkle'), h('span', { class: 'role-name' }, t('qwen')),
+          turn.mode === 'agent' ? h('span', { class: 'agent-badge' }, t('agentBadge')) : null,
+          turn.model ? h('span', { class: 'model-name' }, turn.model) : null)),
         this.trimmedEl,
         this.answerBody,
         this.notesEl,
@@ -68,6 +91,19 @@ export class TurnView {
 
   get streaming(): boolean {
     return this.turn.status === 'streaming';
+  }
+
+  get isAgent(): boolean {
+    return this.turn.mode === 'agent';
+  }
+
+  /** The call that waits for the user, if any (calls run in order: at most one). */
+  get waitingCall(): ToolCallPart | undefined {
+    return this.turn.parts.find((p): p is ToolCallPart => p.kind === 'toolCall' && p.status === 'pending');
+  }
+
+  get compactedResults(): number {
+    return this.compacted;
   }
 
   // ------------------------------------------------------------ question
@@ -128,7 +164,7 @@ export class TurnView {
     const open = openPartIndex(this.turn.parts, 'text');
     this.turn.parts.forEach((p, i) => {
       if (p.kind === 'reasoning') this.ensureReasoning(true).append(p.text);
-      else if (p.kind === 'toolCall') progress.before(toolCallRow(p));
+      else if (p.kind === 'toolCall') progress.before(this.row(p));
       else if (i === open) this.openAnswerStream(i).append(p.text);
       else progress.before(markdownBlock(p.text));
     });
@@ -170,9 +206,9 @@ export class TurnView {
     const parts = this.turn.parts;
     let i = openPartIndex(parts, 'text');
     if (i < 0) i = parts.push({ kind: 'text', text: '' }) - 1;
-    if (i !== this.answerStreamPart) {
+    if (i !== this.answerStreamPart || !this.answerStream) {
       // the block opened at the start waits for the first text; later steps get their own
-      if (this.answerStreamPart < 0) this.answerStreamPart = i;
+      if (this.answerStreamPart < 0 && this.answerStream) this.answerStreamPart = i;
       else this.openAnswerStream(i);
     }
     this.answerStream!.append(text);
@@ -186,6 +222,71 @@ export class TurnView {
     const i = openPartIndex(parts, 'reasoning');
     if (i < 0) parts.push({ kind: 'reasoning', text });
     else (parts[i] as TextPart).text += text;
+  }
+
+  /**
+   * A tool call appears or changes: the part with its id is replaced in place, else it is added at
+   * the end, which closes the step (the next text starts a part of its own, after this row), as the
+   * host's parts do. Returns whether it was new.
+   */
+  upsertToolCall(part: ToolCallPart): boolean {
+    const parts = this.turn.parts;
+    const index = parts.findIndex((p) => p.kind === 'toolCall' && p.id === part.id);
+    const copy = { ...part };
+    if (part.status !== 'pending') this.decided.delete(part.id);
+    if (index >= 0) {
+      parts[index] = copy;
+      const old = this.toolRows.get(part.id);
+      if (old) {
+        const hadFocus = old.contains(document.activeElement);
+        const row = this.row(copy, isExpanded(old));
+        old.replaceWith(row);
+        if (hadFocus) (row.querySelector<HTMLElement>('[data-tool-decision]:not([disabled])') ?? row.querySelector<HTMLElement>('.tool-toggle'))?.focus();
+      }
+    } else {
+      parts.push(copy);
+      const row = this.row(copy);
+      if (this.streaming && this.progressEl) {
+        this.answerStream?.flush();
+        // The block that waited for the step's first text got none: it would sit above the row.
+        if (this.answerStreamPart < 0 && this.answerStream) {
+          this.answerStream.element.remove();
+          this.answerStream = null;
+        }
+        this.progressEl.before(row);
+      } else {
+        this.answerBody.append(row);
+      }
+    }
+    this.renderNotesAndFooter();
+    return index < 0;
+  }
+
+  /** The user answered a waiting call: its buttons stay disabled until the host moves it on. */
+  markDecided(callId: string): void {
+    this.decided.add(callId);
+    this.toolRows.get(callId)?.querySelectorAll('[data-tool-decision]').forEach((b) => b.setAttribute('disabled', ''));
+  }
+
+  /** An agent task's running totals: steps, tokens and cost of all its requests so far. */
+  setProgress(progress: AgentProgress): void {
+    this.turn.steps = progress.steps;
+    if (progress.usage) this.turn.usage = progress.usage;
+    if (progress.costUsd !== undefined) this.turn.costUsd = progress.costUsd;
+    if (progress.compacted !== undefined) this.compacted = progress.compacted;
+    this.renderNotesAndFooter();
+  }
+
+  /** Undo task was clicked: the button stays disabled (the host puts the files back). */
+  markUndoRequested(): void {
+    this.undoRequested = true;
+    this.renderNotesAndFooter();
+  }
+
+  private row(p: ToolCallPart, expanded = false): HTMLElement {
+    const row = toolCallRow(p, { expanded, decided: this.decided.has(p.id) });
+    this.toolRows.set(p.id, row);
+    return row;
   }
 
   /** Renders what arrived since the last frame. Returns whether anything changed. */
@@ -204,8 +305,10 @@ export class TurnView {
     }
     this.turn.status = finishReason === 'cancelled' ? 'stopped' : 'done';
     this.turn.finishReason = finishReason;
-    this.turn.usage = usage;
-    this.turn.costUsd = costUsd;
+    // An agent task's totals came with agentProgress; an end without them keeps those.
+    if (usage || !this.isAgent) this.turn.usage = usage;
+    if (costUsd !== undefined || !this.isAgent) this.turn.costUsd = costUsd;
+    if (this.isAgent && AGENT_STOPS.includes(finishReason)) this.turn.agentStop = finishReason as AgentStop;
     this.renderNotesAndFooter();
   }
 
@@ -237,7 +340,7 @@ export class TurnView {
       this.ensureReasoning(false);
       this.reasoningStream!.element.replaceChildren(renderMarkdown(reasoning));
     }
-    const blocks = this.turn.parts.flatMap((p) => (p.kind === 'text' ? [markdownBlock(p.text)] : p.kind === 'toolCall' ? [toolCallRow(p)] : []));
+    const blocks = this.turn.parts.flatMap((p) => (p.kind === 'text' ? [markdownBlock(p.text)] : p.kind === 'toolCall' ? [this.row(p)] : []));
     // an answer with no text still has its (empty) block, as a streamed one does
     if (!this.turn.parts.some((p) => p.kind === 'text')) blocks.unshift(markdownBlock(''));
     this.answerBody.replaceChildren(...blocks);
@@ -250,9 +353,13 @@ export class TurnView {
     this.trimmedEl.replaceChildren(icon('info'), h('span', {}, t('trimmedNote', droppedTurns === 1 ? t('trimmedOne') : t('trimmedMany', droppedTurns))));
   }
 
-  /** Regenerate, edit and continue apply to the last turn only, and never while streaming. */
-  setActionsEnabled(enabled: boolean): void {
+  /**
+   * Regenerate, edit and continue apply to the last turn only, and never while streaming; Undo task
+   * to the conversation's last agent task, when nothing streams.
+   */
+  setActionsEnabled(enabled: boolean, undoable = false): void {
     this.actionsEnabled = enabled;
+    this.undoable = undoable;
     this.element.classList.toggle('last', enabled);
     if (!this.questionEl.querySelector('.edit-box')) this.renderQuestion();
     this.renderNotesAndFooter();
@@ -265,6 +372,8 @@ export class TurnView {
     if (turn.status === 'done' && turn.finishReason === 'length') notes.push(note('warning', t('cutOffNote')));
     if (turn.status === 'done' && turn.finishReason === 'content_filter') notes.push(note('warning', t('filteredNote')));
     if (turn.truncatedAt !== undefined) notes.push(note('warning', t('truncatedNote', formatNumber(turn.truncatedAt))));
+    if (this.compacted > 0) notes.push(note('fold', t('compactedNote')));
+    if (turn.agentStop) notes.push(note(turn.agentStop === 'interrupted' ? 'debug-disconnect' : 'warning', agentStopText(turn), 'agent-stop'));
     this.notesEl.replaceChildren(...notes);
 
     if (turn.status === 'error' && turn.error) {
@@ -284,11 +393,16 @@ export class TurnView {
     }
 
     const footer: Node[] = [];
-    if (turn.usage) footer.push(usageLine(turn.usage, turn.costUsd));
     const streaming = turn.status === 'streaming';
+    // While an agent task runs, its totals are in the status bar above the composer.
+    if (turn.usage && !(streaming && this.isAgent)) footer.push(usageLine(turn.usage, turn.costUsd, this.isAgent ? turn.steps : undefined));
+    else if (this.isAgent && !streaming && turn.steps) footer.push(h('div', { class: 'usage' }, stepsText(turn.steps)));
     const actions: HTMLElement[] = [];
+    if (this.undoable && !streaming && this.isAgent && changedFiles(turn.parts)) {
+      actions.push(textButton('discard', t('undoTask'), { class: 'text-button secondary', title: t('undoTaskTitle'), [TURN_ACTION_ATTR]: 'undoTask', disabled: this.undoRequested }));
+    }
     if (this.actionsEnabled && !streaming) {
-      if (turn.status === 'done' && turn.finishReason === 'length') {
+      if (turn.agentStop || (turn.status === 'done' && turn.finishReason === 'length')) {
         actions.push(textButton('debug-continue', t('continue'), { class: 'text-button secondary', [TURN_ACTION_ATTR]: 'continue' }));
       }
       actions.push(iconButton('refresh', t('regenerate'), { [TURN_ACTION_ATTR]: 'regenerate' }));
@@ -305,34 +419,37 @@ function markdownBlock(text: string): HTMLElement {
   return md;
 }
 
-const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: 'toolPending' | 'toolRunning' | 'toolDone' | 'toolError' | 'toolDenied' | 'toolInterrupted' }> = {
-  pending: { icon: 'clock', label: 'toolPending' },
-  running: { icon: 'loading', label: 'toolRunning' },
-  done: { icon: 'check', label: 'toolDone' },
-  error: { icon: 'error', label: 'toolError' },
-  denied: { icon: 'circle-slash', label: 'toolDenied' },
-  interrupted: { icon: 'debug-disconnect', label: 'toolInterrupted' },
+function note(iconName: string, text: string, extraClass = ''): HTMLElement {
+  return h('div', { class: extraClass ? `note ${extraClass}` : 'note' }, icon(iconName), h('span', {}, text));
+}
+
+const AGENT_STOP_TEXT: Record<AgentStop, MessageKey> = {
+  maxSteps: 'agentStopMaxSteps',
+  loop: 'agentStopLoop',
+  maxCost: 'agentStopMaxCost',
+  interrupted: 'agentStopInterrupted',
 };
 
-/** A tool call as one row: its name and how far it got. */
-function toolCallRow(p: ToolCallPart): HTMLElement {
-  const status = TOOL_STATUS[p.status];
-  return h('div', { class: 'tool-call', 'data-status': p.status },
-    icon(status.icon),
-    h('span', { class: 'tool-name' }, p.name),
-    h('span', { class: 'tool-status' }, t(status.label)));
+function agentStopText(turn: Turn): string {
+  return t(AGENT_STOP_TEXT[turn.agentStop!], formatNumber(turn.steps ?? 0));
 }
 
-function note(iconName: string, text: string): HTMLElement {
-  return h('div', { class: 'note' }, icon(iconName), h('span', {}, text));
+export function stepsText(steps: number): string {
+  return steps === 1 ? t('stepsOne') : t('stepsMany', formatNumber(steps));
 }
 
-function usageLine(usage: TurnUsage, costUsd: number | null | undefined): HTMLElement {
+/** Tokens in (of them cached), out, thinking, and the cost: what a turn or a task used. */
+export function usageText(usage: TurnUsage, costUsd: number | null | undefined): string {
   const parts = [t('usageIn', formatNumber(usage.promptTokens)), t('usageOut', formatNumber(usage.completionTokens))];
   if (usage.cachedTokens) parts.push(t('usageCached', formatNumber(usage.cachedTokens)));
   if (usage.reasoningTokens) parts.push(t('usageReasoning', formatNumber(usage.reasoningTokens)));
   if (costUsd !== undefined) parts.push(costUsd === null ? t('priceUnknown') : formatUsd(costUsd));
-  return h('div', { class: 'usage', title: t('usageLabel') }, parts.join(' · '));
+  return parts.join(' · ');
+}
+
+function usageLine(usage: TurnUsage, costUsd: number | null | undefined, steps?: number): HTMLElement {
+  const text = usageText(usage, costUsd);
+  return h('div', { class: 'usage', title: t('usageLabel') }, steps ? `${stepsText(steps)} · ${text}` : text);
 }
 
 export function chipIcon(kind: string): string {

@@ -405,7 +405,7 @@ describe('webview: chat view (Chromium)', function () {
     await init({ turns: [doneTurn('t1', 'what does a.ts export?', '', { parts })] });
     const body = page().locator('.turn[data-turn-id="t1"] .answer-body');
     assert.deepEqual(await body.locator(':scope > *').evaluateAll((els) => els.map((e) => e.className)), ['markdown', 'tool-call', 'tool-call', 'markdown']);
-    assert.deepEqual(await body.locator('.tool-name').allTextContents(), ['readFile', 'runTests']);
+    assert.deepEqual(await body.locator('.tool-summary').allTextContents(), ['Called readFile', 'Call runTests: not run']);
     assert.deepEqual(await body.locator('.tool-status').allTextContents(), ['Done', 'Not allowed']);
     assert.equal((await body.locator('.markdown').last().textContent())?.trim(), 'It exports a.');
 

@@ -51,3 +51,15 @@ export function doneTurn(id: string, question: string, answer: string, extra: Pa
 export function streamingTurn(id: string, question: string, extra: Partial<Turn> = {}): Turn {
   return { id, question, context: [], parts: [], status: 'streaming', ...extra };
 }
+
+type ToolPart = Extract<Turn['parts'][number], { kind: 'toolCall' }>;
+
+/** An agent tool call as the host stores it: arguments as the model wrote them, facts from the tool. */
+export function toolPart(id: string, name: string, args: Record<string, unknown> | string, status: ToolPart['status'], extra: Partial<ToolPart> = {}): ToolPart {
+  return { kind: 'toolCall', id, name, args: typeof args === 'string' ? args : JSON.stringify(args), status, ...extra };
+}
+
+/** A finished agent task: its steps, total usage and cost. */
+export function agentTurn(id: string, question: string, parts: Turn['parts'], extra: Partial<Turn> = {}): Turn {
+  return doneTurn(id, question, '', { mode: 'agent', steps: 4, parts, ...extra });
+}
