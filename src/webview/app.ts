@@ -117,7 +117,7 @@ export class ChatApp {
         return this.whenBuilt(() => {
           const view = this.streamingTurn(message.turnId);
           if (!view) return;
-          view.end(message.finishReason, message.usage, message.costUsd, message.model);
+          view.end(message.finishReason, message.usage, message.costUsd, message.model, message.agentStop, message.steps);
           this.afterStream(view, message.finishReason === 'cancelled' ? t('answerStopped') : t('answerComplete'));
         });
       case 'turnError':

@@ -297,7 +297,7 @@ export class TurnView {
     return changed;
   }
 
-  end(finishReason: string, usage: TurnUsage | undefined, costUsd: number | null | undefined, model?: string): void {
+  end(finishReason: string, usage: TurnUsage | undefined, costUsd: number | null | undefined, model?: string, agentStop?: AgentStop, steps?: number): void {
     this.finishStreams();
     if (model && !this.turn.model) {
       this.turn.model = model;
@@ -308,7 +308,9 @@ export class TurnView {
     // An agent task's totals came with agentProgress; an end without them keeps those.
     if (usage || !this.isAgent) this.turn.usage = usage;
     if (costUsd !== undefined || !this.isAgent) this.turn.costUsd = costUsd;
-    if (this.isAgent && AGENT_STOPS.includes(finishReason)) this.turn.agentStop = finishReason as AgentStop;
+    if (steps !== undefined) this.turn.steps = steps;
+    if (agentStop) this.turn.agentStop = agentStop;
+    else if (this.isAgent && AGENT_STOPS.includes(finishReason)) this.turn.agentStop = finishReason as AgentStop;
     this.renderNotesAndFooter();
   }
 
