@@ -39,7 +39,12 @@ for (const mode of ['auto', 'process'] as const) {
     let answer: (req: ShellApprovalRequest) => Promise<boolean> = async () => true;
     let tool: ShellTool;
 
-    before(() => {
+    const envSetting = `env.${process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux'}`;
+
+    before(async () => {
+      // A terminal's environment gets terminal.integrated.env.* on top of the window's: a key put
+      // there must still not reach the agent's commands.
+      await vscode.workspace.getConfiguration('terminal.integrated').update(envSetting, { DASHSCOPE_API_KEY: 'sk-from-terminal-settings-42' }, vscode.ConfigurationTarget.Global);
       ws = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
       dir = join(ws, `agentShell-${mode}`);
       mkdirSync(join(dir, 'sub'), { recursive: true });
@@ -57,7 +62,8 @@ for (const mode of ['auto', 'process'] as const) {
       }, () => settings);
     });
 
-    after(() => {
+    after(async () => {
+      await vscode.workspace.getConfiguration('terminal.integrated').update(envSetting, undefined, vscode.ConfigurationTarget.Global);
       runner.dispose();
       rmSync(dir, { recursive: true, force: true });
       console.log(`[agentShell ${mode}] ran via ${[...new Set(vias)].join(', ')}; runner log: ${log.join(' | ') || '(nothing)'}`);
@@ -123,6 +129,7 @@ for (const mode of ['auto', 'process'] as const) {
         // a leaked key would show as env=*** or env=sk-***: only "absent" proves it was not there
         assert.match(outcome.content, /env=absent/);
         assert.ok(!outcome.content.includes('sk-test-secret-123'));
+        assert.ok(!outcome.content.includes('from-terminal-settings'));
       } finally {
         if (before === undefined) delete process.env.DASHSCOPE_API_KEY;
         else process.env.DASHSCOPE_API_KEY = before;
@@ -171,6 +178,16 @@ for (const mode of ['auto', 'process'] as const) {
       await waitFor('the stopped command to be gone', () => !alive(pid), 5000);
     });
 
+    it('kills a command that ignores SIGINT and SIGTERM', async () => {
+      settings = { autoApprove: [], timeoutMs: 1500 };
+      const pidFile = join(dir, 'stubborn.pid');
+      const { outcome, ms } = await call({ command: `node -e "for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => {}); require('fs').writeFileSync('stubborn.pid', String(process.pid)); setInterval(() => {}, 1000)"` });
+      assert.equal(outcome.facts?.timedOut, true);
+      assert.ok(ms < 10_000, `took ${ms} ms`);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await waitFor('the stubborn command to be gone', () => !alive(pid), 8000);
+    });
+
     it('runs nothing when the user declines', async () => {
       answer = async () => false;
       const { outcome, states } = await call({ command: `node -e "require('fs').writeFileSync('denied.txt', 'x')"` });
@@ -208,6 +225,20 @@ for (const mode of ['auto', 'process'] as const) {
       assert.equal(outcome.status, 'denied');
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(existsSync(join(dir, 'compound.txt')), false);
+    });
+
+    it('reuses one "Qwen Agent" terminal and makes a new one when the user closed it', async () => {
+      const agentTerminals = () => vscode.window.terminals.filter((t) => t.name === AGENT_TERMINAL_NAME);
+      await call({ command: `node -e "console.log('one')"` });
+      assert.equal(agentTerminals().length, 1, 'one terminal after several commands');
+      const first = agentTerminals()[0]!;
+      first.dispose();
+      await waitFor('the terminal to close', () => !vscode.window.terminals.includes(first));
+      const { outcome } = await call({ command: `node -e "console.log('two')"` });
+      assert.equal(outcome.status, 'done', outcome.content);
+      assert.match(outcome.content, /^Exit code: 0\n\ntwo\n?$/);
+      assert.equal(agentTerminals().length, 1);
+      assert.notEqual(agentTerminals()[0], first);
     });
 
     it('refuses an empty command, a directory outside the workspace and a missing one', async () => {

@@ -259,7 +259,9 @@ export class ShellRunner implements vscode.Disposable {
       child.stderr!.on('data', onData(errDecoder));
 
       const stop = () => {
+        if (forceTimer) return;
         killTree(child, 'SIGTERM');
+        // kept after the shell has gone: a process in its group that ignores SIGTERM dies now
         forceTimer = setTimeout(() => killTree(child, 'SIGKILL'), GRACE_MS);
       };
       const timer = setTimeout(() => {
@@ -277,7 +279,6 @@ export class ShellRunner implements vscode.Disposable {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        clearTimeout(forceTimer);
         clearTimeout(closeTimer);
         opts.signal.removeEventListener('abort', onAbort);
         pty.onInterrupt = undefined;
