@@ -47,6 +47,7 @@ export class GrepReport {
 
   /** Searches one file's text; `re` must be neither global nor sticky (no state between lines). */
   add(path: string, text: string, re: RegExp): void {
+    if (text === '') return;
     let found = 0;
     let block: string[] | undefined;
     let start = 0;
