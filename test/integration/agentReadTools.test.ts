@@ -226,16 +226,21 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
   });
 
   it('grep_search finds matches only in files the policy lets through', async () => {
-    const o = await run('grep_search', { pattern: 'parseUser' });
-    assert.equal(o.status, 'done', o.content);
+    // Every folder (no path): other suites may leave files about, so only what must not be there is asserted.
+    const everywhere = await run('grep_search', { pattern: 'parseUser' });
+    assert.equal(everywhere.status, 'done', everywhere.content);
+    namesNothingExcluded(everywhere);
+    assert.ok(everywhere.content.includes('\nagentread/src/app.ts:1: export function parseUser(raw: string) {'), everywhere.content);
+    const o = await run('grep_search', { pattern: 'parseUser', path: 'agentread' });
     namesNothingExcluded(o);
-    assert.equal(o.content, 'Found 1 match in 1 file for /parseUser/:\n\nagentread/src/app.ts:1: export function parseUser(raw: string) {');
-    assert.deepEqual(o.facts, { matches: 1, files: 1 });
+    assert.equal(o.content, 'Found 1 match in 1 file for /parseUser/ under agentread:\n\nagentread/src/app.ts:1: export function parseUser(raw: string) {');
+    assert.deepEqual(o.facts, { matches: 1, files: 1, path: 'agentread' });
     const filtered = await run('grep_search', { pattern: 'parse\\w*\\(', glob: '*.ts', path: 'agentread' });
     assert.deepEqual(filtered.facts, { matches: 2, files: 1, path: 'agentread' });
     namesNothingExcluded(filtered);
-    const secretText = await run('grep_search', { pattern: 'SECRET|IGNORED|OUTSIDE' });
-    assert.equal(secretText.content, 'No matches for /SECRET|IGNORED|OUTSIDE/.');
+    const secretText = await run('grep_search', { pattern: 'SECRET|IGNORED|OUTSIDE', path: 'agentread' });
+    assert.equal(secretText.content, 'No matches for /SECRET|IGNORED|OUTSIDE/ under agentread.');
+    clean(await run('grep_search', { pattern: 'SECRET|IGNORED|OUTSIDE' }));
   });
 
   it('grep_search caps what it shows at 200 matches and says how many there were', async () => {
@@ -269,5 +274,21 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
       assert.equal(o.status, 'error');
       assert.ok(!o.content.includes('JSON.parse'));
     }
+  });
+
+  it('Stop during a search ends it between files, with an error result and no matches', async () => {
+    // A signal that turns aborted after a few looks: the search is then inside its loop over files.
+    let looks = 0;
+    const signal = {
+      get aborted() {
+        return ++looks > 4;
+      },
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    } as unknown as AbortSignal;
+    const o = await run('grep_search', { pattern: 'hit', path: 'agentread/many' }, ctx(signal));
+    assert.equal(o.status, 'error');
+    assert.match(o.content, /^Stopped/);
+    assert.ok(looks > 4 && looks < 10, String(looks));
   });
 });
