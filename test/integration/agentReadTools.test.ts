@@ -5,6 +5,7 @@
 // the model gets an error result instead; listings and searches never name ignored or secret
 // files; every assertion is on what the model would be sent.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -119,6 +120,17 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
     assert.match(neg.content, /offset must be a whole number/);
     assert.match((await run('read_file', { file_path: 'agentread/src/app.ts', offset: 50 })).content, /past the end of the file, which has 3 lines/);
     assert.equal((await run('read_file', {})).status, 'error');
+    // A named pipe would make a read wait forever.
+    const fifo = join(ws, 'agentread', 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    let pipe: ToolOutcome;
+    try {
+      pipe = await run('read_file', { file_path: 'agentread/pipe' });
+    } finally {
+      rmSync(fifo, { force: true });
+    }
+    assert.equal(pipe.status, 'error');
+    assert.match(pipe.content, /agentread\/pipe is not a regular file/);
   });
 
   it('read_file names an ignored file exactly and reads it (the policy lets a file named by name through)', async () => {

@@ -70,9 +70,19 @@ export class ReadTools {
     const limit = wholeNumberArg(args.limit, 'limit', 1);
     if (typeof limit === 'object') return fail(limit.error);
     const shown = displayPath(r.abs, folders);
+    const uri = vscode.Uri.file(r.abs);
+    // A named pipe or a device would make the read wait forever: only regular files (and folders,
+    // which get their own sentence below) are read. A stat reads nothing, but it still waits for
+    // the policy, so nothing is learnt about a file the model may not read.
+    const refusal = await this.gate.check(uri, 'named');
+    if (refusal) return fail(refusalForModel(refusal, shown));
+    const type = await vscode.workspace.fs.stat(uri).then((st) => st.type, () => undefined);
+    if (type !== undefined && (type & (vscode.FileType.File | vscode.FileType.Directory)) === 0) {
+      return fail(`${shown} is not a regular file, so it was not read.`);
+    }
     let got: Awaited<ReturnType<ContentGate['readWhole']>>;
     try {
-      got = await this.gate.readWhole(vscode.Uri.file(r.abs), 'named');
+      got = await this.gate.readWhole(uri, 'named');
     } catch (e) {
       return fail(fsErrorSentence(e, shown));
     }
