@@ -40,7 +40,10 @@ export class IgnoreRules {
     for (let i = start; i < segs.length; i++) {
       if (await this.folderIgnored(root, segs.slice(0, i))) return true;
     }
-    return this.verdict(root, segs, false);
+    if (await this.verdict(root, segs, false)) return true;
+    // A folder is judged as one, as git does: `dist/` ignores the folder `dist` itself, not only
+    // what is in it, so a listing (the agent's list_directory) never names an ignored folder.
+    return (await isDirectory(file)) && this.folderIgnored(root, segs);
   }
 
   private async folderIgnored(root: string, segs: string[]): Promise<boolean> {
@@ -99,6 +102,14 @@ export class IgnoreRules {
       this.roots.set(folder, p);
     }
     return p;
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -99,6 +99,15 @@ describe('policy/sendPolicy: what may leave the machine', () => {
     }
   });
 
+  it('an ignored folder is ignored itself, not only what is in it (a listing names folders)', async () => {
+    for (const p of [join(ws, 'dist'), join(ws, 'src', 'generated'), join(ws, '.git')]) {
+      assert.equal(await verdict(p, 'listed'), 'ignored', p);
+      assert.equal(await verdict(p, 'named'), 'sent', p);
+    }
+    assert.equal(await verdict(join(ws, 'src'), 'listed'), 'sent');
+    assert.equal(await verdict(join(ws, 'docs'), 'listed'), 'sent');
+  });
+
   it('a symlink whose target is ignored is ignored too', async () => {
     assert.equal(await verdict(join(ws, 'docs', 'bundle-link.js'), 'listed'), 'ignored');
     assert.equal(await verdict(join(ws, 'docs', 'bundle-link.js'), 'named'), 'sent');
