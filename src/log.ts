@@ -22,6 +22,11 @@ export class Log implements vscode.Disposable {
     if (secret) this.secrets.add(secret);
   }
 
+  /** Every key this session has seen (the agent's command output is scrubbed of them too). */
+  knownSecrets(): string[] {
+    return [...this.secrets];
+  }
+
   scrub(text: string): string {
     return scrub(text, this.secrets);
   }

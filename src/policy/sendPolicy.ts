@@ -18,15 +18,18 @@ import { IgnoreRules } from './ignoreRules';
  *  - `selected`: the user opened the file and selected in it (Explain, Refactor, Edit Inline);
  *  - `active`: the editor the user has open, sent without a selection of theirs (the chat's
  *    active-file chip, ghost text);
- *  - `named`: a file picked by name (an @ mention, the instructions file, the agent's read_file);
+ *  - `named`: a file the user picked by name (an @ mention, the instructions file);
+ *  - `model`: a file the model named (the agent's read_file, edit, write_file): nobody reviewed the
+ *    choice, so ignored files are refused as for a search (CONTRACT: excluded files get an error);
  *  - `listed`: found by a search nobody reviewed (the @ list, the agent's list, glob and grep).
  */
-export type Origin = 'selected' | 'active' | 'named' | 'listed';
+export type Origin = 'selected' | 'active' | 'named' | 'model' | 'listed';
 
 const CHECKS: Record<Origin, { outside: boolean; ignored: boolean }> = {
   selected: { outside: false, ignored: false },
   active: { outside: false, ignored: true },
   named: { outside: true, ignored: false },
+  model: { outside: true, ignored: true },
   listed: { outside: true, ignored: true },
 };
 

@@ -133,11 +133,12 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
     assert.match(pipe.content, /agentread\/pipe is not a regular file/);
   });
 
-  it('read_file names an ignored file exactly and reads it (the policy lets a file named by name through)', async () => {
-    // `named`: .gitignore keeps a file out of listings and searches, not out of a read by name.
+  it('read_file of an ignored file, named exactly, gets an error result and no byte of it (CONTRACT: excluded files are not read)', async () => {
+    // The model chose the file, nobody reviewed it: the `model` origin refuses ignored files too.
     const o = await run('read_file', { file_path: 'agentread/local.log' });
-    assert.equal(o.status, 'done', o.content);
-    assert.ok(o.content.includes(IGNORED));
+    assert.equal(o.status, 'error');
+    assert.match(o.content, /ignored/);
+    assert.ok(!o.content.includes(IGNORED));
   });
 
   it('read_file of an open document returns its unsaved text, and grep searches it', async () => {

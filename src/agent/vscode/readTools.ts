@@ -74,7 +74,7 @@ export class ReadTools {
     // A named pipe or a device would make the read wait forever: only regular files (and folders,
     // which get their own sentence below) are read. A stat reads nothing, but it still waits for
     // the policy, so nothing is learnt about a file the model may not read.
-    const refusal = await this.gate.check(uri, 'named');
+    const refusal = await this.gate.check(uri, 'model');
     if (refusal) return fail(refusalForModel(refusal, shown));
     const type = await vscode.workspace.fs.stat(uri).then((st) => st.type, () => undefined);
     if (type !== undefined && (type & (vscode.FileType.File | vscode.FileType.Directory)) === 0) {
@@ -82,7 +82,7 @@ export class ReadTools {
     }
     let got: Awaited<ReturnType<ContentGate['readWhole']>>;
     try {
-      got = await this.gate.readWhole(uri, 'named');
+      got = await this.gate.readWhole(uri, 'model');
     } catch (e) {
       return fail(fsErrorSentence(e, shown));
     }

@@ -59,7 +59,7 @@ describe('policy/sendPolicy: what may leave the machine', () => {
   const verdict = async (p: string, origin: Origin) => (await policy.judge(p, origin))?.reason ?? 'sent';
 
   it('never sends a secret, by any origin, whatever its case', async () => {
-    for (const origin of ['selected', 'active', 'named', 'listed'] as const) {
+    for (const origin of ['selected', 'active', 'named', 'model', 'listed'] as const) {
       assert.equal(await verdict(join(ws, 'config', '.ENV.Production'), origin), 'secret', origin);
       assert.equal(await verdict(join(ws, '.git', 'config'), origin), 'secret', origin);
       assert.equal(await verdict(join(ws, 'deploy', 'prod.tfvars'), origin), 'secret', origin);
@@ -90,12 +90,13 @@ describe('policy/sendPolicy: what may leave the machine', () => {
     assert.equal(await verdict(join(outside, 'notes.md'), 'named'), 'outside');
   });
 
-  it('ignored files are never gathered, but a selection or a named path may send them', async () => {
+  it('ignored files are never gathered nor read for the model, but a selection or a path the user named may send them', async () => {
     for (const p of [join(ws, 'dist', 'bundle.js'), join(ws, 'src', 'debug.log'), join(ws, 'src', 'generated', 'api.ts'), join(ws, 'local-only.txt'), join(ws, '.git', 'HEAD')]) {
       assert.equal(await verdict(p, 'listed'), 'ignored', p);
       assert.equal(await verdict(p, 'active'), 'ignored', p);
       assert.equal(await verdict(p, 'selected'), 'sent', p);
       assert.equal(await verdict(p, 'named'), 'sent', p);
+      assert.equal(await verdict(p, 'model'), 'ignored', p);
     }
   });
 
@@ -111,6 +112,7 @@ describe('policy/sendPolicy: what may leave the machine', () => {
   it('a symlink whose target is ignored is ignored too', async () => {
     assert.equal(await verdict(join(ws, 'docs', 'bundle-link.js'), 'listed'), 'ignored');
     assert.equal(await verdict(join(ws, 'docs', 'bundle-link.js'), 'named'), 'sent');
+    assert.equal(await verdict(join(ws, 'docs', 'bundle-link.js'), 'model'), 'ignored');
   });
 
   it('follows git: a deeper .gitignore overrides a higher one, but nothing in an ignored folder comes back', async () => {
