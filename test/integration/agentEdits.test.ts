@@ -242,6 +242,16 @@ describe('agent edits: edit, write_file and Undo Agent Task', function () {
     assert.equal(doc.getText(), 'a\nb\n', 'one Undo takes it back');
   });
 
+  it('auto-approve never writes .vscode/ or .git/ unreviewed (they can run code without a command)', async () => {
+    autoApprove = true;
+    const target = `.vscode/case${++n}.json`;
+    const { result } = await proposed(call('write_file', { file_path: target, content: '{"tasks": []}\n' }));
+    assert.equal(existsSync(join(ws, target)), false);
+    assert.ok(await api.pending.decide(tools.waiting()!, false));
+    assert.equal((await result).status, 'denied');
+    assert.equal(existsSync(join(ws, target)), false);
+  });
+
   it('Undo Agent Task restores two edited files and deletes a created one, keeping what the user typed since, from the store on disk', async () => {
     conversation = 'conv-undo';
     const task = 'task-undo';

@@ -6,8 +6,10 @@
 // so a command run next sees it. With qwen.agent.autoApproveEdits (and a trusted workspace) the
 // change is written at once, as one undo step, and saved. Every change is recorded in the
 // task's checkpoint for Undo Agent Task.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { applyEdit, fitContent, type EditResult } from '../editText';
+import { alwaysAsk } from '../editPolicy';
 import type { Checkpoints } from '../checkpoints';
 import { displayPath, resolveToolPath } from '../paths';
 import type { ToolCallRequest, ToolOutcome, ToolRunContext } from '../types';
@@ -15,6 +17,7 @@ import type { ToolFacts } from '../../protocol/messages';
 import { diffLines, type LineHunk } from '../../edits/diff';
 import { PendingProposal } from '../../edits/pending';
 import type { ContentGate, Refusal } from '../../policy/vscode/contentGate';
+import { realPathOf } from '../../policy/sendPolicy';
 import type { EditOutcome, EditSession } from '../../editor/editSession';
 import type { PendingEdits } from '../../editor/pendingEdits';
 import { writeAsWorkspaceEdit } from '../../editor/writer';
@@ -37,6 +40,8 @@ interface Target {
   abs: string;
   uri: vscode.Uri;
   shown: string;
+  /** auto-approval allowed (never for .git/ and .vscode/, see editPolicy.ts) */
+  mayAutoApprove: boolean;
 }
 
 /** The new text of a document, computed from its current text (again if it changed meanwhile). */
@@ -99,7 +104,7 @@ export class EditTools {
 
   private async change(t: Target, doc: vscode.TextDocument, make: Make, ctx: ToolRunContext): Promise<ToolOutcome> {
     if (ctx.signal.aborted) return stopped();
-    if (this.deps.autoApprove()) return this.writeNow(t, doc, make, ctx);
+    if (t.mayAutoApprove && this.deps.autoApprove()) return this.writeNow(t, doc, make, ctx);
     const { pending } = this.deps;
     if (pending.get(doc) && !(await pending.makeRoom(doc))) {
       return err(`${t.shown} already has a pending edit that the user has not decided, and they chose to keep it, so this edit was not proposed. The file is unchanged.`, { path: t.shown });
@@ -166,7 +171,7 @@ export class EditTools {
     const text = fitContent(content, undefined);
     const added = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     const facts: ToolFacts = { path: t.shown, added, removed: 0, created: true };
-    if (this.deps.autoApprove()) {
+    if (t.mayAutoApprove && this.deps.autoApprove()) {
       const we = new vscode.WorkspaceEdit();
       we.createFile(t.uri, { overwrite: false, ignoreIfExists: false, contents: new TextEncoder().encode(text) });
       const ok = await vscode.workspace.applyEdit(we).then(
@@ -257,7 +262,9 @@ export class EditTools {
     const shown = displayPath(r.abs, folders);
     const refusal = await this.deps.gate.check(uri, 'named');
     if (refusal) return err(refusalText(refusal, shown), { path: shown });
-    return { abs: r.abs, uri, shown };
+    // by the path as named and by the real one (a link inside the workspace to .git/hooks)
+    const real = path.relative(await realPathOf(r.folder), await realPathOf(r.abs));
+    return { abs: r.abs, uri, shown, mayAutoApprove: !alwaysAsk(path.relative(r.folder, r.abs)) && !alwaysAsk(real) };
   }
 
   /** The open document of the file (unsaved text included), else the file from disk; undefined when there is none. */

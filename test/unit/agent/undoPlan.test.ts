@@ -78,3 +78,34 @@ describe('agent/undoPlan: what undo does to each file', () => {
     }
   });
 });
+
+describe('agent/undoPlan: random tasks and user edits on separate lines', () => {
+  it('always gives the original with exactly the user\'s edits, and no overlap', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 20 + rand(20) }, (_, i) => `line ${i} ${'x'.repeat(rand(3))}`);
+      const task = new Set<number>();
+      const user = new Set<number>();
+      for (let i = 0; i < lines.length; i++) {
+        const r = rand(6);
+        // never next to a line of the other side: those count as touching
+        if (r === 0 && !user.has(i - 1)) task.add(i);
+        else if (r === 1 && !task.has(i - 1)) user.add(i);
+      }
+      const render = (edit: (i: number, l: string) => string[]) => lines.flatMap((l, i) => edit(i, l)).map((l) => l + '\n').join('');
+      const before = render((_, l) => [l]);
+      // the task rewrites, deletes or splits its lines; the user appends to theirs or adds a line after
+      const taskEdit = (l: string) => (rand(3) === 0 ? [] : rand(2) ? [`${l} (task)`] : [`${l} (task a)`, `${l} (task b)`]);
+      const userEdit = (i: number, l: string) => (i % 2 ? [`${l} (user)`] : [l, `after ${i} (user)`]);
+      const taskOf = new Map([...task].map((i) => [i, taskEdit(lines[i]!)]));
+      const userOf = new Map([...user].map((i) => [i, userEdit(i, lines[i]!)]));
+      const after = render((i, l) => taskOf.get(i) ?? [l]);
+      const current = render((i, l) => taskOf.get(i) ?? userOf.get(i) ?? [l]);
+      const expected = render((i, l) => userOf.get(i) ?? [l]);
+      const plan = planRevert(after, before, current);
+      assert.equal(plan.keepMine, expected, `round ${round}`);
+      assert.equal(plan.overlaps, 0, `round ${round}`);
+    }
+  });
+});
