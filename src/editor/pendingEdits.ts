@@ -243,7 +243,7 @@ export class PendingEdits implements vscode.Disposable {
     }
     if (s.phase !== 'pending' || !s.proposal || s.mode === 'newFile') return;
     if (s.inline) shiftRegion(s.inline, e.contentChanges);
-    const conflicts = s.proposal.onDidChange(e.contentChanges);
+    const conflicts = s.proposal.onDidChange(e.contentChanges, () => e.document.getText());
     if (conflicts.length) {
       void vscode.window.showInformationMessage(
         s.mode === 'inline'

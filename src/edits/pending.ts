@@ -67,13 +67,22 @@ export class PendingProposal<H extends Replacement = Replacement> {
     return this.hunks.every((h) => h.state !== 'pending' && !h.inFlight);
   }
 
-  /** Feed every change of the document, in order. Returns the ids of hunks that became conflicts. */
-  onDidChange(changes: readonly ContentChange[]): number[] {
+  /**
+   * Feed every change of the document, in order (one call per change event). Returns the ids of
+   * hunks that became conflicts. `textNow`, the document's text after the event, confirms a write
+   * of ours that VS Code reported in pieces.
+   */
+  onDidChange(changes: readonly ContentChange[], textNow?: () => string): number[] {
     const conflicts: number[] = [];
+    const pieces = new Set<Expected>();
     for (const c of changes) {
       const own = this.expected.findIndex((x) => x.start === c.rangeOffset && x.end - x.start === c.rangeLength && x.text === c.text);
       const ownId = own >= 0 ? this.expected[own].id : -1;
       if (own >= 0) this.expected.splice(own, 1);
+      // VS Code may report one of our writes as several smaller edits inside the region we wrote
+      // (the same event, last first): each is a piece of ours, checked once the event is in.
+      const piece = own < 0 ? this.expected.find((x) => x.start <= c.rangeOffset && c.rangeOffset + c.rangeLength <= x.end) : undefined;
+      const delta = c.text.length - c.rangeLength;
       for (const h of this.hunks) {
         // A decided hunk whose text is written is the user's text now, like any other.
         if (h.state !== 'pending' && !h.inFlight) continue;
@@ -81,6 +90,10 @@ export class PendingProposal<H extends Replacement = Replacement> {
           h.end = h.start + c.text.length;
           h.showing = h.showing === 'old' ? 'new' : 'old';
           h.inFlight = false;
+          continue;
+        }
+        if (piece && h.id === piece.id) {
+          h.end += delta;
           continue;
         }
         this.span.start = h.start;
@@ -97,10 +110,26 @@ export class PendingProposal<H extends Replacement = Replacement> {
         h.end += d;
       }
       for (const x of this.expected) {
+        if (x === piece) {
+          x.end += delta;
+          continue;
+        }
         const d = shiftFor(x, c);
         x.start += d;
         x.end += d;
       }
+      if (piece) pieces.add(piece);
+    }
+    // Pieces are ours when the region now holds exactly what we wrote; otherwise someone else's
+    // edit landed there too, and the hunk is the user's text: a conflict, never written over.
+    for (const x of pieces) {
+      if (!this.expected.includes(x)) continue;
+      const h = this.hunks.find((k) => k.id === x.id)!;
+      const written = textNow ? textNow().slice(h.start, h.end) === x.text : h.end - h.start === x.text.length;
+      this.expected.splice(this.expected.indexOf(x), 1);
+      h.inFlight = false;
+      if (written) h.showing = h.showing === 'old' ? 'new' : 'old';
+      else h.state = 'conflict';
     }
     return conflicts;
   }
