@@ -23,6 +23,8 @@ import { ContentGate } from './policy/vscode/contentGate';
 import { PendingEdits } from './editor/pendingEdits';
 import { CodeBlockActions } from './editor/codeBlockActions';
 import { QwenChatModels } from './lm/vscode/provider';
+import { AgentSide } from './agent/vscode/agentSide';
+import { registerAgentCommands } from './agent/vscode/commands';
 
 /** What extension.ts made at activation and the core shares. */
 export interface ShellParts {
@@ -56,7 +58,9 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
   const codeBlocks = new CodeBlockActions(pending);
   const contextCollector = new ContextCollector(gate);
   const store = new ConversationStore(context.workspaceState, context.storageUri ? conversationFiles(context.storageUri) : undefined);
-  const chat = new ChatController(services, store, contextCollector, (action, code, language) => codeBlocks.run(action, code, language));
+  // The agent's tools, approvals and checkpoints; its tasks run in the chat.
+  const agent: AgentSide = new AgentSide(context, gate, pending, log, keys, (): string => chat.conversationId, (): boolean => chatView.visible);
+  const chat: ChatController = new ChatController(services, store, contextCollector, (action, code, language) => codeBlocks.run(action, code, language), agent);
   const chatView = new ChatViewProvider(context.extensionUri, chat, contextCollector, log);
   const completions = registerCompletions(services, async (uri) => !!(await gate.check(uri, 'active')));
 
@@ -80,7 +84,9 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
       chatView.focusInput();
     }),
     registerExplainCommand(chat, chatView, gate),
-    ...registerEditFeatures(services, gate, pending, codeBlocks),
+    ...registerEditFeatures(services, gate, pending, codeBlocks, () => agent.waitingEdit()),
+    agent,
+    ...registerAgentCommands(chat, chatView, agent),
     ...completions.disposables,
   );
   const languageModels = new QwenChatModels(services);

@@ -201,7 +201,7 @@ export class ChatController implements vscode.Disposable {
         if (this.running?.turn.id === m.turnId) await this.agent?.decide(m.approve, m.callId);
         return;
       case 'undoTask':
-        return this.agent?.undoTask(this.conversations.current.id);
+        return this.undoTask();
       case 'openPath':
         return this.agent?.openPath(m.path);
       case 'openLink':
@@ -226,6 +226,15 @@ export class ChatController implements vscode.Disposable {
   /** Whether an agent task runs now (Approve / Deny Agent Action have something to act on). */
   get agentRunning(): boolean {
     return this.running instanceof AgentTask;
+  }
+
+  /** Undo Agent Task for the current conversation: never while a task is still changing files. */
+  async undoTask(): Promise<void> {
+    if (this.running instanceof AgentTask) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Stop the running agent task before undoing it.'));
+      return;
+    }
+    await this.agent?.undoTask(this.conversations.current.id);
   }
 
   newChat(): void {

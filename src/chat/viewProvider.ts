@@ -92,6 +92,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.view.visible;
   }
 
+  /** Whether the user can see the view now. */
+  get visible(): boolean {
+    return !!this.view?.visible;
+  }
+
   /** Reveals the view and waits until its page has said `ready` (commands that stream into it). */
   async reveal(): Promise<void> {
     await vscode.commands.executeCommand('qwen.chatView.focus');

@@ -51,8 +51,8 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     gate: ContentGate,
-    pending: PendingEdits,
-    private readonly log: Log,
+    private readonly pending: PendingEdits,
+    log: Log,
     private readonly keys: KeyStore,
     /** the conversation the running task belongs to */
     conversationId: () => string,
@@ -66,7 +66,7 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
       gate,
       folders: workspaceFolders,
       checkpoints: this.checkpoints,
-      autoApprove: () => vscode.workspace.isTrusted && userValue('agent.autoApproveEdits', false) === true,
+      autoApprove: () => vscode.workspace.isTrusted && userValue<unknown>('agent.autoApproveEdits', false) === true,
       conversationId,
       log: (m) => log.info(m),
     });
@@ -125,7 +125,7 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
   /** The task's waiting edit is decided like Accept / Reject Edit; a waiting command by Run / Skip. */
   async decide(approve: boolean, callId?: string): Promise<boolean> {
     const edit = this.edits.waiting();
-    if (edit && (callId === undefined || this.approvalsIdle())) return this.pendingDecide(edit, approve);
+    if (edit && (callId === undefined || this.approvalsIdle())) return this.pending.decide(edit, approve);
     return this.approvals.decide(approve, callId);
   }
 
@@ -149,13 +149,6 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
     } catch {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} does not exist (any more).', shown));
     }
-  }
-
-  private pendingDecide!: (session: NonNullable<ReturnType<EditTools['waiting']>>, approve: boolean) => Promise<boolean>;
-
-  /** PendingEdits decides a session (set by core.ts, which owns it). */
-  setDecider(decide: (session: NonNullable<ReturnType<EditTools['waiting']>>, approve: boolean) => Promise<boolean>): void {
-    this.pendingDecide = decide;
   }
 
   private approvalsIdle(): boolean {

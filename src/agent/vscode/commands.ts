@@ -30,6 +30,6 @@ export function registerAgentCommands(chat: ChatController, view: ChatViewProvid
     }),
     vscode.commands.registerCommand(Commands.agentApprove, () => decide(true)),
     vscode.commands.registerCommand(Commands.agentDeny, () => decide(false)),
-    vscode.commands.registerCommand(Commands.agentUndoTask, () => agent.undoTask(chat.conversationId)),
+    vscode.commands.registerCommand(Commands.agentUndoTask, () => chat.undoTask()),
   ];
 }

@@ -260,7 +260,7 @@ export class EditTools {
     if ('error' in r) return err(r.error);
     const uri = vscode.Uri.file(r.abs);
     const shown = displayPath(r.abs, folders);
-    const refusal = await this.deps.gate.check(uri, 'named');
+    const refusal = await this.deps.gate.check(uri, 'model');
     if (refusal) return err(refusalText(refusal, shown), { path: shown });
     // by the path as named and by the real one (a link inside the workspace to .git/hooks)
     const real = path.relative(await realPathOf(r.folder), await realPathOf(r.abs));
@@ -280,7 +280,7 @@ export class EditTools {
       if (stat.type & vscode.FileType.Directory) return err(`${t.shown} is a directory, not a file.`, { path: t.shown });
     }
     // Binary and very large files are not for text edits (the same limits as reading them).
-    const read = await this.deps.gate.readWhole(t.uri, 'named');
+    const read = await this.deps.gate.readWhole(t.uri, 'model');
     if ('refusal' in read) return err(refusalText(read.refusal, t.shown), { path: t.shown });
     try {
       return open && !open.isClosed ? open : await vscode.workspace.openTextDocument(t.uri);
