@@ -2,7 +2,7 @@
 // server's scripted tool calls: what reaches the disk and when, what the user typed meanwhile, what
 // runs only after approval and what the model is told, and Undo Agent Task.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FakeQwen, ScenarioContext } from '../fake-qwen/server';
@@ -23,10 +23,14 @@ describe('agent tasks', function () {
   before(async () => {
     api = await activateQwen();
     server = await useFakeQwen();
+    // VS Code for the web saves after a delay by default; desktop does not. These tests decide
+    // what reaches the disk, so nothing may be saved behind their back.
+    await setUserSetting('files.autoSave', 'off');
   });
   after(async () => {
     await setUserSetting('qwen.agent.autoApproveEdits', undefined);
     await setUserSetting('qwen.agent.autoApproveCommands', undefined);
+    await setUserSetting('files.autoSave', undefined);
     await stopFakeQwen(server);
   });
   beforeEach(() => server.reset());
@@ -44,15 +48,16 @@ describe('agent tasks', function () {
     });
   }
 
-  function fixture(rel: string, text: string): string {
+  /** Written through VS Code's file system, so its view of the file is current before the task starts. */
+  async function fixture(rel: string, text: string): Promise<string> {
     const file = join(root(), rel);
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, text);
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
     cleanups.push(() => rmSync(file, { force: true }));
     return file;
   }
 
   const lastTurn = () => api.chat.turns().at(-1)!;
+  const rowsNow = () => api.chat.turns().at(-1)?.parts.filter((p): p is ToolCallPart => p.kind === 'toolCall') ?? [];
   const rows = () => lastTurn().parts.filter((p): p is ToolCallPart => p.kind === 'toolCall');
   const posts = () => server.requests.filter((r) => r.method === 'POST');
   const toolResults = (i: number): string[] =>
@@ -64,7 +69,7 @@ describe('agent tasks', function () {
   const pendingEdits = async () => (await vscode.commands.executeCommand<Array<{ uri: string; proposalText?: string }>>('qwen.internal.pendingEdits')) ?? [];
 
   it('reads, proposes an edit that touches the disk only on Accept (then saved), runs a command only after approval, and the model gets each result', async () => {
-    const file = fixture('agent/calc.js', 'function add(a, b) {\n  return a - b;\n}\nmodule.exports = { add };\n');
+    const file = await fixture('agent/calc.js', 'function add(a, b) {\n  return a - b;\n}\nmodule.exports = { add };\n');
     const marker = join(root(), 'agent', 'ran.txt');
     cleanups.push(() => rmSync(marker, { force: true }));
     const cmd = `node -e "require('fs').writeFileSync('ran.txt', String(require('./calc.js').add(2, 3))); console.log('sum is', require('./calc.js').add(2, 3))"`;
@@ -77,19 +82,17 @@ describe('agent tasks', function () {
     const task = start('fix add in agent/calc.js');
 
     // the edit waits as a pending diff; the disk is untouched
-    await waitFor('the pending edit', async () => (await pendingEdits()).length === 1, 15_000);
+    await waitFor('the pending edit', async () => (await pendingEdits()).length === 1 && rowsNow().at(-1)?.status === 'pending', 15_000);
     assert.equal(readFileSync(file, 'utf8'), 'function add(a, b) {\n  return a - b;\n}\nmodule.exports = { add };\n');
-    assert.equal(rows().at(-1)!.status, 'pending');
     assert.ok(api.services.streams.isStreaming, 'Stop stays available while the task waits');
     await vscode.commands.executeCommand('qwen.agent.approve');
 
     // accepted: written and saved, so the command that runs next sees it
-    await waitFor('the saved edit', () => readFileSync(file, 'utf8').includes('a + b'), 10_000);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)!;
-    assert.equal(doc.isDirty, false);
+    await waitFor('the saved edit', () => readFileSync(file, 'utf8').includes('a + b') && !doc.isDirty, 10_000);
 
     // the command waits for approval and has not run
-    await waitFor('the command row', () => rows().some((r) => r.name === 'run_shell_command' && r.status === 'pending'), 10_000);
+    await waitFor('the command row', () => rowsNow().some((r) => r.name === 'run_shell_command' && r.status === 'pending'), 10_000);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(existsSync(marker), false, 'nothing runs before approval');
     await vscode.commands.executeCommand('qwen.agent.approve');
@@ -106,10 +109,10 @@ describe('agent tasks', function () {
   });
 
   it('Reject leaves the file untouched and the model is told; typing while the edit waits loses nothing', async () => {
-    const file = fixture('agent/keep.js', 'const x = 1;\nconst y = 2;\n');
+    const file = await fixture('agent/keep.js', 'const x = 1;\nconst y = 2;\n');
     script([{ name: 'edit', args: JSON.stringify({ file_path: 'agent/keep.js', old_string: 'const y = 2;', new_string: 'const y = 3;' }) }], 'OK, leaving it.');
     const task = start('change y');
-    await waitFor('the pending edit', async () => (await pendingEdits()).length === 1, 15_000);
+    await waitFor('the pending edit', async () => (await pendingEdits()).length === 1 && rowsNow().at(-1)?.status === 'pending', 15_000);
     // the user types in the same file meanwhile
     const doc = await vscode.workspace.openTextDocument(file);
     const we = new vscode.WorkspaceEdit();
@@ -128,7 +131,7 @@ describe('agent tasks', function () {
     cleanups.push(() => rmSync(marker, { force: true }));
     script([{ name: 'run_shell_command', args: JSON.stringify({ command: `node -e "require('fs').writeFileSync('skipped.txt','x')"` }) }], 'Fine.');
     const task = start('make a file');
-    await waitFor('the command row', () => rows().some((r) => r.status === 'pending'), 15_000);
+    await waitFor('the command row', () => rowsNow().some((r) => r.status === 'pending'), 15_000);
     await vscode.commands.executeCommand('qwen.agent.deny');
     await task;
     assert.equal(existsSync(marker), false);
@@ -138,7 +141,7 @@ describe('agent tasks', function () {
   it('Stop while a command waits denies it and ends the task', async () => {
     script([{ name: 'run_shell_command', args: '{"command":"echo hi"}' }], 'never');
     const task = start('say hi');
-    await waitFor('the command row', () => rows().some((r) => r.status === 'pending'), 15_000);
+    await waitFor('the command row', () => rowsNow().some((r) => r.status === 'pending'), 15_000);
     await vscode.commands.executeCommand('qwen.stop');
     await task;
     assert.equal(lastTurn().status, 'stopped');
@@ -150,8 +153,8 @@ describe('agent tasks', function () {
   it('Undo Agent Task restores two edited files and deletes a created one, keeping what the user typed since', async () => {
     await setUserSetting('qwen.agent.autoApproveEdits', true);
     cleanups.push(() => setUserSetting('qwen.agent.autoApproveEdits', undefined));
-    const a = fixture('agent/a.txt', 'alpha\none\n');
-    const b = fixture('agent/b.txt', 'beta\ntwo\nthree\nfour\nfive\n');
+    const a = await fixture('agent/a.txt', 'alpha\none\n');
+    const b = await fixture('agent/b.txt', 'beta\ntwo\nthree\nfour\nfive\n');
     const c = join(root(), 'agent', 'c.txt');
     cleanups.push(() => rmSync(c, { force: true }));
     script(
