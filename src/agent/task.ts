@@ -56,6 +56,7 @@ export class AgentTask {
   private steps: number;
   private messages: TaskMessages | undefined;
   private emptyToolStep = 0;
+  private answeredBy: string | undefined;
 
   /**
    * `turn`: in its conversation, status 'streaming', mode 'agent'; `continuing`: its parts are a
@@ -220,6 +221,8 @@ export class AgentTask {
         }
       }
       batcher.flush();
+      // A custom server with no qwen.model: the turn names the model that answered, as a chat turn does.
+      if (!this.turn.model && !this.answeredBy) this.answeredBy = (result.requestedModel || result.model || undefined)?.slice(0, 200);
       const visible = text.slice(0, shown);
       return { text: visible, calls: this.register(calls), usage: usage ?? result.usage, finishReason: result.finishReason ?? 'stop' };
     } catch (e) {
@@ -297,6 +300,7 @@ export class AgentTask {
 
   private finish(status: StoredTurn['status'], finishReason: string): void {
     const { turn } = this;
+    if (this.answeredBy && !turn.model) turn.model = this.answeredBy;
     turn.parts = this.live.snapshot();
     turn.status = status;
     turn.finishReason = finishReason;
@@ -307,7 +311,7 @@ export class AgentTask {
 
   private done(finishReason: string): void {
     this.finish('done', finishReason);
-    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd });
+    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd, ...(this.answeredBy ? { model: this.answeredBy } : {}) });
   }
 
   /** A limit stopped the task: it is done as far as it got, and says why (the view offers Continue). */

@@ -33,7 +33,7 @@ export function registerExplainCommand(controller: ChatController, view: ChatVie
     await controller.ask(question, {
       chips: [{ id: `sel:${doc.uri.toString()}#${lines}`, kind: 'selection', label: `${name}:${lines}`, detail: rel, tokens: estimateTokens(target.text) }],
       text: contextText,
-    }, shown);
+    }, shown, 'ask'); // an explanation, whatever the composer's switch says
     await shown;
   });
 }

@@ -36,6 +36,9 @@ describe('agent tasks', function () {
   beforeEach(() => server.reset());
   afterEach(async () => {
     await vscode.commands.executeCommand('qwen.stop');
+    // New Agent Task leaves the composer in Agent mode, as a user would see it; the suites after
+    // this one ask questions.
+    api.chat.setMode('ask');
     await endEditTest(cleanups);
   });
 

@@ -23,6 +23,7 @@ describe('agent in an untrusted folder', function () {
     await setUserSetting('qwen.agent.autoApproveEdits', true);
   });
   after(async () => {
+    api.chat.setMode('ask');
     await setUserSetting('qwen.agent.autoApproveEdits', undefined);
     await setUserSetting('files.autoSave', undefined);
     await stopFakeQwen(server);
