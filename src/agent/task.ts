@@ -293,6 +293,10 @@ export class AgentTask {
   }
 
   private progress(compacted: number): void {
+    // Kept on the turn as they grow: a view that opens mid-task, and a task saved after a step, have them.
+    this.turn.steps = this.steps;
+    this.turn.usage = viewUsage(this.usage);
+    if (this.usage) this.turn.costUsd = this.costUsd;
     this.env.post({ type: 'agentProgress', turnId: this.turn.id, steps: this.steps, usage: viewUsage(this.usage), costUsd: this.costUsd, ...(compacted ? { compacted } : {}) });
   }
 

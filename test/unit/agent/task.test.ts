@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { AgentTask, type AgentEnv } from '../../../src/agent/task';
 import type { ToolCallRequest, ToolHost, ToolName, ToolOutcome, ToolRunContext } from '../../../src/agent/types';
 import { TOOL_NAMES } from '../../../src/agent/types';
-import type { HostToWebview, ToolCallPart } from '../../../src/protocol/messages';
+import { parseHostMessage, type HostToWebview, type ToolCallPart } from '../../../src/protocol/messages';
 import { joinedText } from '../../../src/protocol/parts';
 import type { StoredTurn } from '../../../src/turns/turn';
 import { toolCallStream, type ScriptedCall, type ToolStreamOptions } from '../../fake-qwen/toolCalls';
@@ -120,6 +120,8 @@ describe('agent task runner', function () {
     assert.deepEqual(posted.filter((m) => m.type === 'agentProgress').map((m) => (m as { steps: number }).steps), [1, 2, 3]);
     const end = posted.at(-1)!;
     assert.equal(end.type, 'turnEnd');
+    // every message the view is sent passes the view's own check
+    for (const m of posted) assert.equal(parseHostMessage(JSON.parse(JSON.stringify(m))).reason, undefined, JSON.stringify(m).slice(0, 300));
   });
 
   it('parallel calls with empty ids on every fragment: each gets a unique id and its result, in order', async () => {
