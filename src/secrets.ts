@@ -7,6 +7,8 @@ export interface SecretBackend {
   get(key: string): Thenable<string | undefined>;
   store(key: string, value: string): Thenable<void>;
   delete(key: string): Thenable<void>;
+  /** SecretStorage's own event: a key changed, in this window or another */
+  onDidChange?: vscode.Event<{ key: string }>;
 }
 
 /** SecretStorage itself failed (typically: no keyring on Linux). Never falls back to plaintext. */
@@ -35,22 +37,58 @@ export interface ResolvedKey {
 export class KeyStore {
   private readonly changed = new vscode.EventEmitter<ProviderId>();
   readonly onDidChange = this.changed.event;
+  /**
+   * What the secret store holds per provider (undefined: nothing), once read. Reading SecretStorage
+   * is a round trip to the workbench (about 10 ms) that every request would otherwise pay before
+   * it is sent; the store's change event (any window) and our own writes keep this current.
+   */
+  private readonly cache = new Map<ProviderId, string | undefined>();
+  /** bumped on every change of a provider's secret: a read that started before one is not cached */
+  private readonly generation = new Map<ProviderId, number>();
+  private watching: vscode.Disposable | undefined;
 
   constructor(
     private backend: SecretBackend,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly remember: (secret: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.watch();
+  }
 
   /** Tests swap in a failing store to prove the error path. */
   setBackend(backend: SecretBackend): void {
     this.backend = backend;
+    this.cache.clear();
+    this.watch();
+  }
+
+  private watch(): void {
+    this.watching?.dispose();
+    this.watching = this.backend.onDidChange?.((e) => {
+      if (!e.key.startsWith(SECRET_PREFIX)) return;
+      const provider = e.key.slice(SECRET_PREFIX.length) as ProviderId;
+      this.forget(provider);
+      this.changed.fire(provider);
+    });
+  }
+
+  private forget(provider: ProviderId): void {
+    this.cache.delete(provider);
+    this.generation.set(provider, (this.generation.get(provider) ?? 0) + 1);
+  }
+
+  private async readStored(provider: ProviderId): Promise<string | undefined> {
+    if (this.cache.has(provider)) return this.cache.get(provider);
+    const gen = this.generation.get(provider) ?? 0;
+    const stored = await this.backend.get(SECRET_PREFIX + provider);
+    if ((this.generation.get(provider) ?? 0) === gen) this.cache.set(provider, stored);
+    return stored;
   }
 
   async get(provider: ProviderId, envVar: string): Promise<ResolvedKey> {
     let stored: string | undefined;
     try {
-      stored = await this.backend.get(SECRET_PREFIX + provider);
+      stored = await this.readStored(provider);
     } catch (e) {
       const fromEnv = this.env[envVar];
       // A broken keyring should not block a user who exported the variable.
@@ -74,24 +112,29 @@ export class KeyStore {
 
   async set(provider: ProviderId, key: string): Promise<void> {
     this.remember(key);
+    this.forget(provider);
     try {
       await this.backend.store(SECRET_PREFIX + provider, key);
     } catch (e) {
       throw new SecretStoreUnavailableError('store', e);
     }
+    this.forget(provider);
     this.changed.fire(provider);
   }
 
   async delete(provider: ProviderId): Promise<void> {
+    this.forget(provider);
     try {
       await this.backend.delete(SECRET_PREFIX + provider);
     } catch (e) {
       throw new SecretStoreUnavailableError('delete', e);
     }
+    this.forget(provider);
     this.changed.fire(provider);
   }
 
   dispose(): void {
+    this.watching?.dispose();
     this.changed.dispose();
   }
 }

@@ -27,6 +27,8 @@ function alive(pid: number): boolean {
 
 for (const mode of ['auto', 'process'] as const) {
   describe(`agent run_shell_command (${mode})`, function () {
+    /** "Qwen Agent" terminals that are not this suite's runner's (the extension's own, from an earlier suite) */
+    let othersBefore: vscode.Terminal[] = [];
     this.timeout(60_000);
     let runner: ShellRunner;
     let ws: string;
@@ -42,6 +44,7 @@ for (const mode of ['auto', 'process'] as const) {
     const envSetting = `env.${process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux'}`;
 
     before(async () => {
+      othersBefore = vscode.window.terminals.filter((t) => t.name === AGENT_TERMINAL_NAME);
       // A terminal's environment gets terminal.integrated.env.* on top of the window's: a key put
       // there must still not reach the agent's commands.
       await vscode.workspace.getConfiguration('terminal.integrated').update(envSetting, { DASHSCOPE_API_KEY: 'sk-from-terminal-settings-42' }, vscode.ConfigurationTarget.Global);
@@ -229,8 +232,7 @@ for (const mode of ['auto', 'process'] as const) {
 
     it('reuses one "Qwen Agent" terminal and makes a new one when the user closed it', async () => {
       // The extension's own runner may have made one for an earlier suite's task: only this runner's count.
-      const theirs = vscode.window.terminals.filter((t) => t.name === AGENT_TERMINAL_NAME);
-      const agentTerminals = () => vscode.window.terminals.filter((t) => t.name === AGENT_TERMINAL_NAME && !theirs.includes(t));
+      const agentTerminals = () => vscode.window.terminals.filter((t) => t.name === AGENT_TERMINAL_NAME && !othersBefore.includes(t));
       await call({ command: `node -e "console.log('one')"` });
       assert.equal(agentTerminals().length, 1, 'one terminal after several commands');
       const first = agentTerminals()[0]!;

@@ -28,7 +28,7 @@ describe('API keys', () => {
 
   async function ask(question: string): Promise<string> {
     const cc = await api.services.client({ interactive: false });
-    assert.ok(!isUnavailable(cc), `a client is available (${JSON.stringify(cc)})`);
+    if (isUnavailable(cc)) assert.fail(`no client: ${cc.unavailable}`);
     const res = await cc.client.streamChat({ model: cc.model, messages: [{ role: 'user', content: question }] }, {});
     return res.text;
   }
@@ -140,6 +140,37 @@ describe('API keys', () => {
       msgs.dispose();
       api.setSecretBackend(api.services.context.secrets);
       await setUserSetting('qwen.provider', 'custom');
+    }
+  });
+
+  it('reads the secret store once, not before every request, and follows a change made elsewhere (another window)', async () => {
+    const data = new Map<string, string>([['qwen.apiKey.custom', KEY]]);
+    const changed = new vscode.EventEmitter<{ key: string }>();
+    let reads = 0;
+    api.setSecretBackend({
+      get: (k: string) => {
+        reads++;
+        return Promise.resolve(data.get(k));
+      },
+      store: async (k: string, v: string) => void data.set(k, v),
+      delete: async (k: string) => void data.delete(k),
+      onDidChange: changed.event,
+    });
+    try {
+      await ask('one');
+      await ask('two');
+      await ask('three');
+      assert.equal(reads, 1, 'one read for three requests');
+      assert.equal(server.requests.filter((r) => r.method === 'POST').at(-1)!.headers['authorization'], `Bearer ${KEY}`);
+      // another window stores a new key: SecretStorage says so, and the next request carries it
+      data.set('qwen.apiKey.custom', `${KEY}-rotated`);
+      changed.fire({ key: 'qwen.apiKey.custom' });
+      await ask('four');
+      assert.equal(server.requests.filter((r) => r.method === 'POST').at(-1)!.headers['authorization'], `Bearer ${KEY}-rotated`);
+      assert.equal(reads, 2);
+    } finally {
+      changed.dispose();
+      api.setSecretBackend(api.services.context.secrets);
     }
   });
 });

@@ -278,6 +278,25 @@ describe('agent task runner', function () {
     assert.equal(host.calls.length, 1);
   });
 
+  it('Stop while a command runs: the command is told to stop, its result says so, the next call never runs, no further request', async () => {
+    script({ calls: [{ name: 'run_shell_command', args: '{"command":"npm test"}' }, { name: 'read_file', args: '{"file_path":"a"}' }] }, 'never');
+    const controller = new AbortController();
+    const { env, host } = setup();
+    host.answers.run_shell_command = (_c, ctx) =>
+      new Promise((resolve) => {
+        ctx.progress('running', { command: 'npm test' });
+        ctx.signal.addEventListener('abort', () => resolve({ status: 'done', content: 'Stopped.\n\npartial output', facts: { command: 'npm test', exitCode: null } }));
+        setTimeout(() => controller.abort(), 30);
+      });
+    const turn = newTurn('go');
+    await new AgentTask(env, turn, [], controller).run();
+    assert.equal(turn.status, 'stopped');
+    assert.equal(posts().length, 1);
+    assert.equal(host.calls.length, 1, 'read_file never ran');
+    assert.deepEqual(rows(turn).map((r) => [r.name, r.status]), [['run_shell_command', 'done'], ['read_file', 'denied']]);
+    assert.match(rows(turn)[0]!.result!, /Stopped/);
+  });
+
   it('Stop mid-stream keeps the text that arrived and ends the request', async () => {
     const controller = new AbortController();
     fake.server.setScenario(async (ctx) => {
