@@ -111,7 +111,7 @@ describe('agent tasks', function () {
     assert.match(results[2]!, /exit code:? 0/i);
   });
 
-  it('Reject leaves the file untouched and the model is told; typing while the edit waits loses nothing', async () => {
+  it('Reject (Reject Edit from another editor) leaves the file untouched and the model is told; typing while the edit waits loses nothing', async () => {
     const file = await fixture('agent/keep.js', 'const x = 1;\nconst y = 2;\n');
     script([{ name: 'edit', args: JSON.stringify({ file_path: 'agent/keep.js', old_string: 'const y = 2;', new_string: 'const y = 3;' }) }], 'OK, leaving it.');
     const task = start('change y');
@@ -121,7 +121,10 @@ describe('agent tasks', function () {
     const we = new vscode.WorkspaceEdit();
     we.insert(doc.uri, new vscode.Position(0, 0), '// mine\n');
     assert.ok(await vscode.workspace.applyEdit(we));
-    await vscode.commands.executeCommand('qwen.agent.deny');
+    // Reject Edit from an editor that has no proposal of its own acts on the task's waiting edit.
+    const other = await fixture('agent/other.txt', 'unrelated\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(other));
+    await vscode.commands.executeCommand('qwen.rejectEdit');
     await task;
     assert.equal(doc.getText(), '// mine\nconst x = 1;\nconst y = 2;\n', 'the typing is kept, the edit is not applied');
     assert.equal(readFileSync(file, 'utf8'), 'const x = 1;\nconst y = 2;\n', 'nothing was written to disk');
