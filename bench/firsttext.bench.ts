@@ -71,9 +71,18 @@ async function findFrame(page: Page, selector: string, timeoutMs = 20_000): Prom
  */
 function arm(frame: Frame, items: string, text: string): Promise<void> {
   return frame.evaluate(([items, text]) => {
-    const w = window as unknown as { __ft: number | null; __ftObs?: MutationObserver };
+    const w = window as unknown as { __ft: number | null; __fm: number | null; __ftObs?: MutationObserver; __fmOn?: (e: MessageEvent) => void };
     w.__ftObs?.disconnect();
     w.__ft = null;
+    // When the first answer text reached the page (a `delta` for the chat, any message for the baseline).
+    w.__fm = null;
+    if (w.__fmOn) window.removeEventListener('message', w.__fmOn, true);
+    w.__fmOn = (e: MessageEvent) => {
+      const type = (e.data as { type?: unknown } | null)?.type;
+      if (type === 'turnStart') (w as unknown as { __ts: number }).__ts = Date.now();
+      if (w.__fm === null && (type === 'delta' || (!text && type !== undefined) || (!text && typeof e.data === 'string'))) w.__fm = Date.now();
+    };
+    window.addEventListener('message', w.__fmOn, true);
     const before = document.querySelectorAll(items).length;
     const obs = new MutationObserver(() => {
       const all = document.querySelectorAll(items);
@@ -90,10 +99,15 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
   }, [items, text] as const);
 }
 
-async function recorded(frame: Frame): Promise<number> {
+/** When the text was in the DOM, and when the message carrying it reached the page (null: not seen). */
+async function recordedBoth(frame: Frame): Promise<{ shown: number; message: number | null; turnStart?: number | null }> {
   const end = Date.now() + 15_000;
   for (;;) {
-    const t = await frame.evaluate(() => (window as unknown as { __ft: number | null }).__ft);
+    const t = await frame.evaluate(() => {
+      const w = window as unknown as { __ft: number | null; __fm: number | null };
+      const ts = (w as unknown as { __ts?: number }).__ts ?? null;
+      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts };
+    });
     if (t !== null) return t;
     if (Date.now() > end) throw new Error('no text appeared in the webview within 15 s');
     await sleep(20);
@@ -112,6 +126,9 @@ async function main(): Promise<void> {
   const mark = (what: string) => console.log(`+${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
   const cleanups: (() => unknown)[] = [];
   const samples = { chat: [] as number[], baseline: [] as number[] };
+  /** when the chat's turnStart message reached the page, after the command (it is posted before the request is sent) */
+  const turnStarts: number[] = [];
+  const split = { chat: [] as Array<[number, number, number]>, baseline: [] as Array<[number, number, number]> };
   const fake = await startFakeQwen();
   cleanups.push(() => fake.close());
   fake.setScenario('explain-code');
@@ -195,8 +212,16 @@ async function main(): Promise<void> {
       for (const kind of ['chat', 'baseline'] as const) {
         const [frame, sel] = kind === 'chat' ? [chatFrame, CHAT] : [baseFrame, BASE];
         await arm(frame, sel.items, sel.text);
+        const before = fake.requests.length;
         const t0 = await runCommand(kind);
-        samples[kind].push((await recorded(frame)) - t0);
+        const { shown, message, turnStart } = await recordedBoth(frame);
+        if (kind === 'chat' && turnStart) turnStarts.push(turnStart - t0);
+        samples[kind].push(shown - t0);
+        // Where the time went: the command until its request reached the server, from there until
+        // the message with the text reached the page, and from there until the text was in its DOM
+        // (the same clock: this machine's).
+        const req = fake.requests.slice(before).find((r) => r.method === 'POST');
+        if (req) split[kind].push([req.receivedAt - t0, (message ?? shown) - req.receivedAt, message === null ? NaN : shown - message]);
         await sleep(150);
       }
       lastPair = Date.now() - pairStart;
@@ -204,6 +229,8 @@ async function main(): Promise<void> {
     }
     appendFileSync(ctl, JSON.stringify({ kind: 'stop' }) + '\n');
     mark(`samples: chat ${samples.chat.join(' / ')} ms; baseline ${samples.baseline.join(' / ')} ms`);
+    mark(`chat: turnStart in the page ${turnStarts.join(' / ')} ms after the command`);
+    for (const kind of ['chat', 'baseline'] as const) mark(`${kind}: command → request at the server + request → message in the page + message → text in its DOM: ${split[kind].map((x) => x.join('+')).join(', ')} ms`);
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => {});
   }
@@ -214,12 +241,12 @@ async function main(): Promise<void> {
     'chat.first_text_ms': {
       value: chat,
       unit: 'ms',
-      note: `Qwen: Explain Selection (5 lines of src/math.ts) to the first answer text of its turn in the chat view; median of ${samples.chat.join(' / ')} ms; ${(chat / base).toFixed(2)}x the baseline's ${base} ms (goal 1.3x); ${how}`,
+      note: `Qwen: Explain Selection (5 lines of src/math.ts) to the first answer text of its turn in the chat view; median of ${samples.chat.join(' / ')} ms; ${(chat / base).toFixed(2)}x the baseline's ${base} ms (goal 1.3x); command → request at the server + request → the message in the page + message → text in its DOM, per sample: ${split.chat.map((x) => x.join('+')).join(', ')} ms; ${how}`,
     },
     'baseline.first_text_ms': {
       value: base,
       unit: 'ms',
-      note: `a minimal extension (bench/host/baseline-ext.ts): its command fetches from the same server, reveals its own webview panel and posts the first chunk read; median of ${samples.baseline.join(' / ')} ms; ${how}`,
+      note: `a minimal extension (bench/host/baseline-ext.ts): its command fetches from the same server, reveals its own webview panel and posts the first chunk read; median of ${samples.baseline.join(' / ')} ms; command → request at the server + request → the message in the page + message → text in its DOM, per sample: ${split.baseline.map((x) => x.join('+')).join(', ')} ms; ${how}`,
     },
   })}`);
 }

@@ -43,6 +43,8 @@ export class TurnView {
   private progressEl: HTMLElement | null = null;
   private userToggledReasoning = false;
   private actionsEnabled = false;
+  /** what setActionsEnabled last rendered */
+  private actionsKey = '';
   /** the last agent task may be undone from here (the app decides which turn that is) */
   private undoable = false;
   private undoRequested = false;
@@ -360,6 +362,12 @@ export class TurnView {
    * to the conversation's last agent task, when nothing streams.
    */
   setActionsEnabled(enabled: boolean, undoable = false): void {
+    // Called for every turn whenever a turn starts or ends: a turn whose buttons stay as they are is
+    // not rebuilt, so starting a turn costs the same in a long conversation as in a short one (and
+    // the first words of an answer do not wait for the whole conversation to be laid out again).
+    const key = `${enabled}|${undoable}|${this.turn.status}`;
+    if (key === this.actionsKey) return;
+    this.actionsKey = key;
     this.actionsEnabled = enabled;
     this.undoable = undoable;
     this.element.classList.toggle('last', enabled);
