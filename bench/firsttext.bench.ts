@@ -14,7 +14,8 @@
 // have it (fresh hosts with an activation runner; a pinned host and a test runner), and a window
 // here costs about 10 s of the run.
 //
-// Env: QWEN_BENCH_FIRSTTEXT_SAMPLES (default 7), QWEN_BENCH_BUDGET_MS (fewer samples if short, never under 5).
+// Env: QWEN_BENCH_FIRSTTEXT_SAMPLES (default 7), QWEN_BENCH_BUDGET_MS (fewer samples if short, never under 5),
+//      QWEN_BENCH_DEBUG=1 also prints the long tasks (50 ms and more) each page had while it waited.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,19 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
       if (w.__fm === null && (type === 'delta' || (!text && type !== undefined) || (!text && typeof e.data === 'string'))) w.__fm = Date.now();
     };
     window.addEventListener('message', w.__fmOn, true);
+    // Long tasks of the page (50 ms and more, Chromium's own threshold) while it waited.
+    const lw = w as unknown as { __lt?: Array<[number, number]>; __ltObs?: PerformanceObserver };
+    lw.__lt = [];
+    if (!lw.__ltObs) {
+      lw.__ltObs = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) lw.__lt!.push([Math.round(performance.timeOrigin + e.startTime), Math.round(e.duration)]);
+      });
+      try {
+        lw.__ltObs.observe({ type: 'longtask', buffered: false });
+      } catch {
+        // not offered: no long-task figures
+      }
+    }
     const before = document.querySelectorAll(items).length;
     const obs = new MutationObserver(() => {
       const all = document.querySelectorAll(items);
@@ -100,13 +114,14 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
 }
 
 /** When the text was in the DOM, and when the message carrying it reached the page (null: not seen). */
-async function recordedBoth(frame: Frame): Promise<{ shown: number; message: number | null; turnStart?: number | null }> {
+async function recordedBoth(frame: Frame): Promise<{ shown: number; message: number | null; turnStart?: number | null; longTasks?: Array<[number, number]> }> {
   const end = Date.now() + 15_000;
   for (;;) {
     const t = await frame.evaluate(() => {
       const w = window as unknown as { __ft: number | null; __fm: number | null };
       const ts = (w as unknown as { __ts?: number }).__ts ?? null;
-      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts };
+      const lt = (w as unknown as { __lt?: Array<[number, number]> }).__lt ?? [];
+      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts, longTasks: lt };
     });
     if (t !== null) return t;
     if (Date.now() > end) throw new Error('no text appeared in the webview within 15 s');
@@ -214,7 +229,8 @@ async function main(): Promise<void> {
         await arm(frame, sel.items, sel.text);
         const before = fake.requests.length;
         const t0 = await runCommand(kind);
-        const { shown, message, turnStart } = await recordedBoth(frame);
+        const { shown, message, turnStart, longTasks } = await recordedBoth(frame);
+        if (process.env.QWEN_BENCH_DEBUG) console.log(`${kind}: long tasks in the page since arming: ${(longTasks ?? []).map(([s, d]) => `${d} ms at +${s - t0}`).join(', ') || 'none'}`);
         if (kind === 'chat' && turnStart) turnStarts.push(turnStart - t0);
         samples[kind].push(shown - t0);
         // Where the time went: the command until its request reached the server, from there until
