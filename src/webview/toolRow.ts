@@ -5,7 +5,7 @@
 import type { ToolCallPart, ToolCallStatus } from '../protocol/messages';
 import { h, icon, iconButton, textButton } from './dom';
 import { t, tNodes, type MessageKey } from './l10n';
-import { FILE_TOOLS, firstLine, parseArgs, toolSentence } from './toolWords';
+import { commandFolder, FILE_TOOLS, firstLine, parseArgs, toolSentence } from './toolWords';
 
 /** On Run / Skip / Accept / Reject: `approve` or `deny` (posted as `toolDecision`). */
 export const TOOL_DECISION_ATTR = 'data-tool-decision';
@@ -83,7 +83,7 @@ function approval(p: ToolCallPart, args: Record<string, unknown> | undefined, de
     textButton(iconName, t(label), { class: `text-button ${primary ? 'primary' : 'secondary'}`, [TOOL_DECISION_ATTR]: decision, disabled: decided });
   if (p.name === 'run_shell_command') {
     const command = p.facts?.command ?? stringArg(args, 'command') ?? '';
-    const directory = p.facts?.directory ?? stringArg(args, 'directory');
+    const directory = commandFolder(p.facts?.directory ?? stringArg(args, 'directory'));
     const description = stringArg(args, 'description');
     return h('div', { class: 'tool-approval', role: 'group', 'aria-label': t('approveCommandLabel') },
       description ? h('div', { class: 'tool-description' }, description) : null,

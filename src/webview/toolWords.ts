@@ -135,7 +135,7 @@ export function toolSentence(p: ToolCallPart, args: ParsedArgs = parseArgs(p.arg
     case 'run_shell_command': {
       const command = f?.command ?? str(args, 'command');
       if (!command) break;
-      const directory = f?.directory ?? str(args, 'directory');
+      const directory = commandFolder(f?.directory ?? str(args, 'directory'));
       if (status === 'denied') return tNodes('toolSkipped', code(command));
       if (status === 'done') {
         if (f?.timedOut) return tNodes('toolRanTimeout', code(command));
@@ -156,4 +156,9 @@ export function firstLine(text: string | undefined): string | undefined {
   const line = text?.split(/\r?\n/).find((l) => l.trim() !== '')?.trim();
   if (!line) return undefined;
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/** The folder a command runs in as the row names it: the first workspace folder itself ("." or "./") is the default, not named. */
+export function commandFolder(dir: string | undefined): string | undefined {
+  return dir === undefined || /^\.?\/?$/.test(dir.trim()) ? undefined : dir;
 }

@@ -96,7 +96,7 @@ describe('agent mode in the real workbench (installed from the .vsix)', function
       return r.find((x) => x.tool === 'run_shell_command' && x.status === 'pending') && r;
     });
     assert.equal(norm(waitingCommand[1]!.text), 'Edited src/calc.js (+1 −1)');
-    assert.match(norm(waitingCommand[2]!.text), /^Run node check\.js( in .*)?: waiting for you$/);
+    assert.equal(norm(waitingCommand[2]!.text), 'Run node check.js: waiting for you', 'the first folder itself is not named');
     assert.equal(existsSync(join(wb.folder, 'check-result.txt')), false, 'nothing runs before approval');
     await wb.screenshot('agent-command-waiting');
     await chat.locator('.tool-call[data-status="pending"] button[data-tool-decision="approve"]').first().click();

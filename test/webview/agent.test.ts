@@ -156,6 +156,14 @@ describe('webview: agent turns (Chromium)', function () {
     assert.equal(await row('c1').locator('.codicon-loading').count(), 1);
   });
 
+  it('a command in the first workspace folder itself ("." from the host) does not name the folder', async () => {
+    await init({ streaming: true, mode: 'agent', turns: [streamingTurn('t1', 'check', { mode: 'agent', parts: [
+      toolPart('c1', 'run_shell_command', { command: 'node check.js' }, 'pending', { facts: { command: 'node check.js', directory: '.' } }),
+    ] })] });
+    assert.equal((await row('c1').locator('.tool-summary').innerText()).replace(/\s+/g, ' ').trim(), 'Run node check.js: waiting for you');
+    assert.equal(await row('c1').locator('.tool-folder').textContent(), 'Folder: the first workspace folder');
+  });
+
   it('a waiting edit offers Accept / Reject with the diff hint; Reject denies', async () => {
     await init({ streaming: true, turns: [streamingTurn('t1', 'fix it', { mode: 'agent', parts: [
       toolPart('e1', 'edit', { file_path: 'src/app.ts', old_string: 'a', new_string: 'b' }, 'pending', { facts: { path: 'src/app.ts', added: 1, removed: 1 } }),
