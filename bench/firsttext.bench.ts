@@ -84,6 +84,17 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
       if (w.__fm === null && (type === 'delta' || (!text && type !== undefined) || (!text && typeof e.data === 'string'))) w.__fm = Date.now();
     };
     window.addEventListener('message', w.__fmOn, true);
+    // With debugging on: gaps of 8 ms and more in a timer heartbeat, i.e. the page's main thread busy.
+    const hw = w as unknown as { __gaps?: Array<[number, number]>; __hb?: number };
+    hw.__gaps = [];
+    if (hw.__hb === undefined) {
+      let last = Date.now();
+      hw.__hb = window.setInterval(() => {
+        const now = Date.now();
+        if (now - last >= 8) hw.__gaps!.push([last, now - last]);
+        last = now;
+      }, 1);
+    }
     // Long tasks of the page (50 ms and more, Chromium's own threshold) while it waited.
     const lw = w as unknown as { __lt?: Array<[number, number]>; __ltObs?: PerformanceObserver };
     lw.__lt = [];
@@ -121,7 +132,8 @@ async function recordedBoth(frame: Frame): Promise<{ shown: number; message: num
       const w = window as unknown as { __ft: number | null; __fm: number | null };
       const ts = (w as unknown as { __ts?: number }).__ts ?? null;
       const lt = (w as unknown as { __lt?: Array<[number, number]> }).__lt ?? [];
-      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts, longTasks: lt };
+      const gaps = (w as unknown as { __gaps?: Array<[number, number]> }).__gaps ?? [];
+      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts, longTasks: [...lt, ...gaps.map(([s, d]) => [s, -d] as [number, number])] };
     });
     if (t !== null) return t;
     if (Date.now() > end) throw new Error('no text appeared in the webview within 15 s');
@@ -143,6 +155,8 @@ async function main(): Promise<void> {
   const samples = { chat: [] as number[], baseline: [] as number[] };
   /** when the chat's turnStart message reached the page, after the command (it is posted before the request is sent) */
   const turnStarts: number[] = [];
+  /** per chat sample: when Qwen posted turnStart / the first delta, and when the page got them (ms after the command) */
+  const relay: string[] = [];
   const split = { chat: [] as Array<[number, number, number]>, baseline: [] as Array<[number, number, number]> };
   const fake = await startFakeQwen();
   cleanups.push(() => fake.close());
@@ -198,6 +212,7 @@ async function main(): Promise<void> {
     mark('workbench loaded');
 
     let asked = 0;
+    let lastPosts: Array<{ type: string; at: number }> = [];
     const results = () => readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind?: string; t0?: number; error?: string });
     const runCommand = async (kind: 'chat' | 'baseline') => {
       appendFileSync(ctl, JSON.stringify({ kind }) + '\n');
@@ -210,6 +225,7 @@ async function main(): Promise<void> {
       const r = results()[asked - 1]!;
       if (r.error || r.t0 === undefined) throw new Error(`${kind} failed in the extension host: ${r.error}`);
       console.log(`${kind}: the command took ${(r as { ms?: number }).ms} ms to its end`);
+      lastPosts = (r as { posts?: Array<{ type: string; at: number }> }).posts ?? [];
       return r.t0;
     };
     const CHAT = { items: '.turn', text: '.answer-body .markdown' };
@@ -230,8 +246,14 @@ async function main(): Promise<void> {
         const before = fake.requests.length;
         const t0 = await runCommand(kind);
         const { shown, message, turnStart, longTasks } = await recordedBoth(frame);
-        if (process.env.QWEN_BENCH_DEBUG) console.log(`${kind}: long tasks in the page since arming: ${(longTasks ?? []).map(([s, d]) => `${d} ms at +${s - t0}`).join(', ') || 'none'}`);
+        if (process.env.QWEN_BENCH_DEBUG) console.log(`${kind}: long tasks in the page since arming (negative: heartbeat gaps of 8 ms or more): ${(longTasks ?? []).map(([s, d]) => `${d} ms at +${s - t0}`).join(', ') || 'none'}`);
         if (kind === 'chat' && turnStart) turnStarts.push(turnStart - t0);
+        if (kind === 'chat') {
+          // Qwen's own post times against the page's arrival times: the host's part and the relay's.
+          const postedStart = lastPosts.find((p) => p.type === 'turnStart')?.at;
+          const postedDelta = lastPosts.find((p) => p.type === 'delta')?.at;
+          if (postedStart && postedDelta && turnStart && message) relay.push(`posted ${postedStart - t0}/${postedDelta - t0}, in the page ${turnStart - t0}/${message - t0}`);
+        }
         samples[kind].push(shown - t0);
         // Where the time went: the command until its request reached the server, from there until
         // the message with the text reached the page, and from there until the text was in its DOM
@@ -246,6 +268,7 @@ async function main(): Promise<void> {
     appendFileSync(ctl, JSON.stringify({ kind: 'stop' }) + '\n');
     mark(`samples: chat ${samples.chat.join(' / ')} ms; baseline ${samples.baseline.join(' / ')} ms`);
     mark(`chat: turnStart in the page ${turnStarts.join(' / ')} ms after the command`);
+    mark(`chat: turnStart/first delta ${relay.join('; ')} (ms after the command)`);
     for (const kind of ['chat', 'baseline'] as const) mark(`${kind}: command → request at the server + request → message in the page + message → text in its DOM: ${split[kind].map((x) => x.join('+')).join(', ')} ms`);
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => {});

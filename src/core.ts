@@ -78,6 +78,8 @@ export function startCore({ context, log, keys, streams }: ShellParts): Core {
       await chatView.reveal();
       chatView.focusInput();
     }),
+    // For the first-text bench: when the last turn's first messages were posted to the view.
+    vscode.commands.registerCommand('qwen.internal.postTimes', () => chat.postTimes),
     vscode.commands.registerCommand(Commands.newChat, async () => {
       chat.newChat();
       await chatView.reveal();

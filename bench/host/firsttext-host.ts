@@ -52,7 +52,10 @@ async function loop(): Promise<void> {
         t0 = Date.now();
         await vscode.commands.executeCommand('qwenBaseline.run');
       }
-      appendFileSync(out, JSON.stringify({ kind: cmd.kind, t0, ms: Date.now() - t0 }) + '\n');
+      const ms = Date.now() - t0;
+      // When Qwen posted the turn's first messages to its view (absent for the baseline).
+      const posts = cmd.kind === 'chat' ? await vscode.commands.executeCommand('qwen.internal.postTimes').then(undefined, () => undefined) : undefined;
+      appendFileSync(out, JSON.stringify({ kind: cmd.kind, t0, ms, posts }) + '\n');
     } catch (e) {
       appendFileSync(out, JSON.stringify({ kind: cmd.kind, error: String((e as Error)?.stack ?? e) }) + '\n');
     }

@@ -58,6 +58,11 @@ export class ChatController implements vscode.Disposable {
    * to the view (integration tests read the timeline of a turn's posts through it).
    */
   readonly testHooks: { clock?: Clock; posted?: (m: HostToWebview) => void } = {};
+  /**
+   * When the running turn's first few messages were posted to the view (Date.now()), for the
+   * first-text bench (qwen.internal.postTimes): it compares them with when the page got them.
+   */
+  postTimes: Array<{ type: string; at: number }> = [];
 
   constructor(
     private readonly services: Services,
@@ -293,6 +298,7 @@ export class ChatController implements vscode.Disposable {
   private async run(turn: StoredTurn, history: StoredTurn[], continuing: boolean, viewShown?: Promise<void>): Promise<void> {
     // Tracked from the start, not from the first byte: Stop (the view's or the command's) must end
     // a turn that is still getting its client or waiting for a large-context answer.
+    this.postTimes = [];
     const agent = turn.mode === 'agent' && this.agent;
     const tracked = this.services.streams.begin(agent ? vscode.l10n.t('agent task') : vscode.l10n.t('chat'));
     const run = agent
@@ -362,6 +368,7 @@ export class ChatController implements vscode.Disposable {
       post: (m) => {
         this.testHooks.posted?.(m);
         this.post(m);
+        if (this.postTimes.length < 8) this.postTimes.push({ type: m.type, at: Date.now() });
       },
       clock: this.testHooks.clock,
       errorMessage: (e) => (isQwenError(e) ? errorText(e, vscode.env.language) : vscode.l10n.t('Something went wrong: {0}', services.log.scrub(String((e as Error)?.message ?? e)))),

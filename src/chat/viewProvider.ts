@@ -97,9 +97,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return !!this.view?.visible;
   }
 
-  /** Reveals the view and waits until its page has said `ready` (commands that stream into it). */
-  async reveal(): Promise<void> {
-    await vscode.commands.executeCommand('qwen.chatView.focus');
+  /**
+   * Reveals the view and waits until its page has said `ready` (commands that stream into it).
+   * `preserveFocus`: a view already on screen is left as it is (Explain): moving the keyboard
+   * focus into it would take the user out of their editor, and the workbench's focus change delays
+   * the turn's first messages to the page by about 10 ms (first-text bench).
+   */
+  async reveal(opts: { preserveFocus?: boolean } = {}): Promise<void> {
+    if (!(opts.preserveFocus && this.view?.visible && this.ready)) await vscode.commands.executeCommand('qwen.chatView.focus');
     if (this.ready) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 10_000);

@@ -29,7 +29,7 @@ export function registerExplainCommand(controller: ChatController, view: ChatVie
     const question = vscode.l10n.t('Explain {0}: what it does, how it works, and anything surprising in it.', `${name}:${lines}`);
     // The request goes out now; the view is revealed beside it. A page that opens mid-stream gets
     // the turn as streamed so far in its init, and a question the turn asks waits for the page.
-    const shown = view.reveal();
+    const shown = view.reveal({ preserveFocus: true });
     await controller.ask(question, {
       chips: [{ id: `sel:${doc.uri.toString()}#${lines}`, kind: 'selection', label: `${name}:${lines}`, detail: rel, tokens: estimateTokens(target.text) }],
       text: contextText,
