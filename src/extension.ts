@@ -20,13 +20,14 @@ import { registerOpenSample } from './walkthrough';
 
 /**
  * The commands that need the core: all of the palette's but Stop (the shell's own), and two
- * internal ones (the chat's code-block buttons, what tests read of pending edits). The ghost-text
+ * internal ones (the chat's code-block buttons, what tests read of pending edits, when a turn's first messages were posted for the first-text bench). The ghost-text
  * toggle needs no core; completionStandIns() registers it.
  */
 const CORE_COMMANDS = [
   ...Object.values(Commands).filter((id) => id !== Commands.stop),
   'qwen.internal.codeAction',
   'qwen.internal.pendingEdits',
+  'qwen.internal.postTimes',
 ];
 
 /** Returned from activate() in test mode only, so integration tests can force failure paths. */
