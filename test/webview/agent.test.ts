@@ -152,6 +152,8 @@ describe('webview: agent turns (Chromium)', function () {
 
     // The host moves it on: running, then done; the buttons go.
     await view.send({ type: 'toolCall', turnId: 't1', part: toolPart('c1', 'run_shell_command', { command }, 'running', { facts: { command } }) });
+    // the page applies it in its own task: wait for the buttons to go, rather than look at once
+    await row('c1').locator('[data-tool-decision]').first().waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await row('c1').locator('[data-tool-decision]').count(), 0);
     assert.equal(await row('c1').locator('.codicon-loading').count(), 1);
   });
