@@ -308,7 +308,6 @@ export class ChatController implements vscode.Disposable {
     let truncated = false;
     try {
       truncated = run instanceof TurnRun ? (await run.run()).truncated : (await run.run(), false);
-      if (turn.status === 'done') void vscode.commands.executeCommand('setContext', 'qwen.lastAnswerLength', joinedText(turn.parts, 'text').length);
     } finally {
       this.services.streams.end(tracked);
       if (this.running === run) this.running = undefined;
