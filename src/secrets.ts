@@ -46,6 +46,8 @@ export class KeyStore {
   /** bumped on every change of a provider's secret: a read that started before one is not cached */
   private readonly generation = new Map<ProviderId, number>();
   private watching: vscode.Disposable | undefined;
+  /** bumped when the store itself is replaced */
+  private epoch = 0;
 
   constructor(
     private backend: SecretBackend,
@@ -59,6 +61,8 @@ export class KeyStore {
   setBackend(backend: SecretBackend): void {
     this.backend = backend;
     this.cache.clear();
+    // A read still in flight from the old store must not fill the cache for the new one.
+    this.epoch++;
     this.watch();
   }
 
@@ -80,8 +84,9 @@ export class KeyStore {
   private async readStored(provider: ProviderId): Promise<string | undefined> {
     if (this.cache.has(provider)) return this.cache.get(provider);
     const gen = this.generation.get(provider) ?? 0;
+    const epoch = this.epoch;
     const stored = await this.backend.get(SECRET_PREFIX + provider);
-    if ((this.generation.get(provider) ?? 0) === gen) this.cache.set(provider, stored);
+    if ((this.generation.get(provider) ?? 0) === gen && this.epoch === epoch) this.cache.set(provider, stored);
     return stored;
   }
 
