@@ -232,7 +232,8 @@ export type MentionCandidate = z.infer<typeof MentionCandidateSchema>;
 
 /**
  * What the host may ask the user in the middle of a turn. One kind per question; the answer of
- * the same kind says what the user chose. The agent's approvals are meant to be further kinds.
+ * the same kind says what the user chose. (The agent's approvals are not questions: they are the
+ * tool row's own state, `pending`, decided by `toolDecision`.)
  */
 export const QuestionSchema = z.discriminatedUnion('kind', [
   /** the request is estimated above the user's threshold: send it anyway? */

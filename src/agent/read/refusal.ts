@@ -14,7 +14,7 @@ export function refusalForModel(r: Refusal, shown: string): string {
         ? `${shown} leads outside the workspace folders (to ${r.target}), so it was not read; only files inside them can be used.`
         : `${shown} is outside the workspace folders, so it was not read; only files inside them can be used.`;
     case 'ignored':
-      return `${shown} is ignored by .gitignore, so it is not listed or searched.`;
+      return `${shown} is ignored by .gitignore, so it was not read (the agent's tools leave ignored files out).`;
     case 'binary':
       return `${shown} looks like a binary file, so it was not read.`;
     case 'too-large': {

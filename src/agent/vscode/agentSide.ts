@@ -38,6 +38,10 @@ function userValue<T>(key: string, fallback: T): T {
   return v === undefined ? fallback : v;
 }
 
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
   readonly host: ToolHost = this;
   private readonly approvals = new Approvals();
@@ -77,7 +81,7 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
       (req) =>
         this.approvals.wait(req.callId, 'command', req.signal, viewVisible() ? undefined : (decide) => void this.askInNotification(req.command, req.directory, decide)),
       () => ({
-        autoApprove: userValue<unknown>('agent.autoApproveCommands', []) instanceof Array ? (userValue<unknown[]>('agent.autoApproveCommands', []).filter((x) => typeof x === 'string') as string[]) : [],
+        autoApprove: stringList(userValue<unknown>('agent.autoApproveCommands', [])),
         timeoutMs: Math.max(5, Number(userValue('agent.commandTimeoutSeconds', 600)) || 600) * 1000,
       }),
     );

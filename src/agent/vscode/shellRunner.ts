@@ -23,12 +23,13 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { OutputCapture } from '../shellOutput';
+import { PROVIDERS } from '../../qwen/providers';
 
 /** The terminal the agent's commands run in. */
 export const AGENT_TERMINAL_NAME = 'Qwen Agent';
 
-/** The variables the extension reads keys from: no command the agent runs ever sees them. */
-export const KEY_VARIABLES = ['DASHSCOPE_API_KEY', 'AIMLAPI_API_KEY', 'QWEN_API_KEY'] as const;
+/** The variables the extension reads keys from (each provider's): no command the agent runs ever sees them. */
+export const KEY_VARIABLES: readonly string[] = [...new Set(Object.values(PROVIDERS).map((p) => p.envVar))];
 
 export interface ShellRun {
   /** what it printed (stdout and stderr together), escapes stripped, keys hidden, capped */
