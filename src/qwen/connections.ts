@@ -60,7 +60,11 @@ export class Connections {
   }
 
   private headers(accept: string, hasBody: boolean): Record<string, string> {
-    const h: Record<string, string> = { accept };
+    // Said outright, not left to the agent: inside VS Code, its proxy support wraps every request
+    // in an agent of its own that does not keep connections, so node would send `Connection: close`
+    // and every request would pay a new TCP and TLS handshake. Asked for, the connection goes back
+    // to our agent's pool when the answer ends.
+    const h: Record<string, string> = { accept, connection: 'keep-alive' };
     if (hasBody) h['content-type'] = 'application/json';
     if (this.cfg.apiKey) h.authorization = `Bearer ${this.cfg.apiKey}`;
     if (this.cfg.userAgent) h['user-agent'] = this.cfg.userAgent;

@@ -118,6 +118,19 @@ describe('chat', () => {
     }
   });
 
+  it('a second turn rides the first one\'s connection: VS Code\'s proxy support, which wraps each request in an agent of its own, does not make every request a new handshake', async () => {
+    await selectMean();
+    server.setScenario('explain-code');
+    for (let i = 0; i < 2; i++) {
+      await vscode.commands.executeCommand('qwen.explainSelection');
+      await waitFor(`turn ${i + 1} to finish`, () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+    }
+    const chats = server.requests.filter((r) => r.method === 'POST');
+    assert.equal(chats.length, 2);
+    assert.equal(chats[1]!.connection, chats[0]!.connection, 'one connection for both requests');
+    assert.equal(chats[1]!.headers.connection, 'keep-alive');
+  });
+
   it('shows reasoning apart from the answer', async () => {
     await selectMean();
     server.setScenario('thinking-zh');
