@@ -37,6 +37,9 @@ export interface TurnEnv {
   clock?: Clock;
 }
 
+/** Longest a turn waits to be shown for its request to leave: under what a user notices. */
+export const SHOW_TURN_AFTER_MS = 50;
+
 export interface TurnOutcome {
   /** the answer passed MAX_TURN_TEXT: the rest was dropped and the request stopped */
   truncated: boolean;
@@ -50,6 +53,10 @@ export interface TurnOutcome {
 export class TurnRun {
   private readonly live: LiveParts;
   private truncated = false;
+  /** whether the view has been told of the turn (turnStart) */
+  private shown = false;
+  /** shows the turn if its request is slow to leave (a locked keyring, a model list to fetch first) */
+  private showSoon: unknown;
 
   constructor(
     private readonly env: TurnEnv,
@@ -65,10 +72,17 @@ export class TurnRun {
     return this.live.snapshot();
   }
 
+  private get clock(): Clock {
+    return this.env.clock ?? realClock;
+  }
+
   async run(): Promise<TurnOutcome> {
     const { env, turn } = this;
     const signal = this.controller.signal;
-    env.post({ type: 'turnStart', turn: { ...viewOf(turn), parts: this.parts() } });
+    // The view hears of the turn once its request is on its way (see stream()), before anything
+    // else about it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and
+    // the message and the frame that draws it would otherwise be in the way of the first answer text.
+    this.showSoon = this.clock.setTimeout(() => this.show(), SHOW_TURN_AFTER_MS);
     // What the system prompt says (the instructions file is read for it) is read beside getting
     // the client, not after: both shape the request, neither needs the other.
     const system = env.system();
@@ -89,11 +103,12 @@ export class TurnRun {
     if (signal.aborted) return this.stopped();
     if (built.droppedTurns > 0) {
       turn.trimmedTurns = built.droppedTurns;
-      env.post({ type: 'historyTrimmed', turnId: turn.id, droppedTurns: built.droppedTurns });
+      this.post({ type: 'historyTrimmed', turnId: turn.id, droppedTurns: built.droppedTurns });
     }
     const confirmAbove = env.confirmAboveTokens();
     if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
       const costUsd = estimateCost(cc.model, { promptTokens: built.promptTokens, completionTokens: 0, totalTokens: built.promptTokens }) ?? null;
+      this.show();
       const answer = await env.ask({ kind: 'largeContext', tokens: built.promptTokens, costUsd, contextWindow: info.contextWindow }, signal);
       if (answer?.kind !== 'largeContext' || !answer.send || signal.aborted) return this.stopped();
     }
@@ -104,11 +119,14 @@ export class TurnRun {
     const { env, turn, live } = this;
     const signal = this.controller.signal;
     const batcher = new DeltaBatcher((b) => {
+      // The view hears of the turn before its parts grow: a turnStart sent now carries the parts
+      // so far, and this batch must reach the view once, as the delta.
+      this.show();
       // the view applies a batch's reasoning before its text: so do the parts
       if (b.reasoning) live.append('reasoning', b.reasoning);
       if (b.text) live.append('text', b.text);
-      env.post({ type: 'delta', turnId: turn.id, ...b });
-    }, undefined, env.clock ?? realClock);
+      this.env.post({ type: 'delta', turnId: turn.id, ...b });
+    }, undefined, this.clock);
     // Past the cap the rest is dropped and the request stopped: the view and the conversation
     // file take at most MAX_TURN_TEXT, and a server sending more is not worth paying for.
     const room = { text: MAX_TURN_TEXT - live.length('text'), reasoning: MAX_TURN_TEXT - live.length('reasoning') };
@@ -141,7 +159,7 @@ export class TurnRun {
       // one the answer names when the request named none.
       const answeredBy = turn.model ? undefined : (result.requestedModel || result.model || undefined)?.slice(0, 200);
       if (answeredBy) turn.model = answeredBy;
-      env.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: turn.usage, costUsd: turn.costUsd, ...(answeredBy ? { model: answeredBy } : {}) });
+      this.post({ type: 'turnEnd', turnId: turn.id, finishReason: turn.finishReason, usage: turn.usage, costUsd: turn.costUsd, ...(answeredBy ? { model: answeredBy } : {}) });
       return this.outcome();
     } catch (e) {
       batcher.flush();
@@ -154,17 +172,31 @@ export class TurnRun {
     }
   }
 
+  /** Tells the view of the turn, once. */
+  private show(): void {
+    if (this.shown) return;
+    this.shown = true;
+    this.clock.clearTimeout(this.showSoon);
+    this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } });
+  }
+
+  /** A message about the turn: the view hears of the turn itself first. */
+  private post(m: HostToWebview): void {
+    this.show();
+    this.env.post(m);
+  }
+
   private stopped(): TurnOutcome {
     this.turn.status = 'stopped';
     this.turn.finishReason = 'cancelled';
-    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled' });
+    this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled' });
     return this.outcome();
   }
 
   private fail(error: TurnError): TurnOutcome {
     this.turn.status = 'error';
     this.turn.error = error;
-    this.env.post({ type: 'turnError', turnId: this.turn.id, error });
+    this.post({ type: 'turnError', turnId: this.turn.id, error });
     return this.outcome();
   }
 

@@ -6,7 +6,7 @@ import * as A from '../../fake-qwen/fixtures/answers.mjs';
 import type { Answer, HostToWebview, Question } from '../../../src/protocol/messages';
 import { joinedText } from '../../../src/protocol/parts';
 import type { Clock } from '../../../src/turns/batcher';
-import { TurnRun, type TurnEnv } from '../../../src/turns/runner';
+import { SHOW_TURN_AFTER_MS, TurnRun, type TurnEnv } from '../../../src/turns/runner';
 import type { StoredTurn } from '../../../src/turns/turn';
 import { clientFor, useFakeQwen } from '../qwen/helpers';
 
@@ -75,6 +75,11 @@ describe('turn runner', function () {
     assert.equal(typeof turn.costUsd, 'number', 'priced from the catalog');
     assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'a clock that never fired: the first event went at once, the other 299 as one delta');
     assert.equal(deltas(posted, 'text'), A.EXPLAIN_CODE);
+    // Shown with its first text: the turnStart goes out just before the first delta, and the view
+    // must get each word once (a turnStart holding the first text would show it twice).
+    const start = posted[0]!;
+    assert.ok(start.type === 'turnStart');
+    assert.deepEqual(start.turn.parts, []);
     client.dispose();
   });
 
@@ -103,6 +108,52 @@ describe('turn runner', function () {
     assert.equal(seen.at(-1), kept);
     assert.ok(kept.length > 0 && kept.length < A.EXPLAIN_CODE.length && A.EXPLAIN_CODE.startsWith(kept));
     assert.deepEqual(posted.at(-1), { type: 'turnEnd', turnId: 't1', finishReason: 'cancelled' });
+    client.dispose();
+  });
+
+  it('shows the turn once its request is handed to the client, not before: getting the client and building the prompt come first', async () => {
+    const order: string[] = [];
+    const streamer = {
+      streamChat: async (_req: unknown, opts?: { onEvent?: (e: { type: 'text'; text: string }) => void }) => {
+        order.push('request');
+        await Promise.resolve();
+        opts?.onEvent?.({ type: 'text', text: 'Hello' });
+        return { text: 'Hello', finishReason: 'stop' as const };
+      },
+    };
+    const { env: e } = env({
+      clock: new ManualClock(),
+      client: async () => {
+        order.push('client');
+        return { client: streamer as never, model: 'qwen3-coder-plus' };
+      },
+      post: (m) => order.push(m.type),
+    });
+    await new TurnRun(e, newTurn('hi'), [], new AbortController()).run();
+    assert.deepEqual(order, ['client', 'request', 'turnStart', 'delta', 'turnEnd']);
+  });
+
+  it(`shows the turn after ${SHOW_TURN_AFTER_MS} ms when its request is slow to leave (a keyring to unlock), and only once`, async () => {
+    const clock = new ManualClock();
+    let release!: () => void;
+    const keyring = new Promise<void>((r) => (release = r));
+    const { env: e, posted, client } = env({
+      clock,
+      client: async () => {
+        await keyring;
+        return { client, model: 'qwen3-coder-plus' };
+      },
+    });
+    const turn = newTurn('[[scenario:explain-code]] explain');
+    const done = new TurnRun(e, turn, [], new AbortController()).run();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(posted.map((m) => m.type), [], 'not yet: the request may still leave first');
+    clock.tick();
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart'], 'shown while the client is still being got');
+    release();
+    await done;
+    assert.equal(turn.status, 'done');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'one turnStart');
     client.dispose();
   });
 
