@@ -37,7 +37,7 @@ export interface TurnEnv {
   clock?: Clock;
 }
 
-/** Longest a turn waits to be shown for its request to leave: under what a user notices. */
+/** Longest a turn waits to be shown for its first words: under what a user notices. */
 export const SHOW_TURN_AFTER_MS = 50;
 
 export interface TurnOutcome {
@@ -79,9 +79,9 @@ export class TurnRun {
   async run(): Promise<TurnOutcome> {
     const { env, turn } = this;
     const signal = this.controller.signal;
-    // The view hears of the turn once its request is on its way (see stream()), before anything
-    // else about it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and
-    // the message and the frame that draws it would otherwise be in the way of the first answer text.
+    // The view hears of the turn with its first words (see stream()), before anything else about
+    // it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and a message
+    // of its own, with the frame that draws it, would be in the way of the first answer text.
     this.showSoon = this.clock.setTimeout(() => this.show(), SHOW_TURN_AFTER_MS);
     // What the system prompt says (the instructions file is read for it) is read beside getting
     // the client, not after: both shape the request, neither needs the other.
@@ -119,12 +119,12 @@ export class TurnRun {
     const { env, turn, live } = this;
     const signal = this.controller.signal;
     const batcher = new DeltaBatcher((b) => {
-      // The view hears of the turn before its parts grow: a turnStart sent now carries the parts
-      // so far, and this batch must reach the view once, as the delta.
-      this.show();
       // the view applies a batch's reasoning before its text: so do the parts
       if (b.reasoning) live.append('reasoning', b.reasoning);
       if (b.text) live.append('text', b.text);
+      // The first words come with the turn itself (its parts hold them): one message for the view
+      // to apply and one frame to draw, as for a single chunk posted to a bare webview.
+      if (!this.shown) return this.show();
       this.env.post({ type: 'delta', turnId: turn.id, ...b });
     }, undefined, this.clock);
     // Past the cap the rest is dropped and the request stopped: the view and the conversation

@@ -348,12 +348,16 @@ export class ChatApp {
     this.updateLastTurn();
     this.renderAgentBar();
     s.streaming = true;
-    this.textShown = this.reasoningShown = false;
+    // The host sends a new turn with its first words; those (or a continued answer's words so
+    // far) go on screen at once, like a first delta.
+    this.textShown = turn.parts.some((p) => p.kind === 'text' && p.text !== '');
+    this.reasoningShown = turn.parts.some((p) => p.kind === 'reasoning' && p.text !== '');
     this.composer.setStreaming(true);
     this.showHistory(false);
     this.following = true;
     this.announce(t('answering'));
-    this.requestFrame();
+    if (this.textShown || this.reasoningShown) this.render(performance.now());
+    else this.requestFrame();
   }
 
   private streamingTurn(id: string): TurnView | undefined {

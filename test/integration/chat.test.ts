@@ -69,14 +69,14 @@ describe('chat', () => {
     assert.ok(user.content.includes('src/math.ts'), 'with its path');
   });
 
-  it('posts the first delta to the view when the first chunk arrives, without waiting for the batch interval (timeline on a clock whose timers never fire)', async () => {
-    // The server sends one chunk and holds the rest; the batcher's timers never fire. A first
-    // delta that waited for the interval would never be posted while the server holds.
+  it('posts the first words to the view when the first chunk arrives, with the turn, without waiting for the batch interval (timeline on a clock whose timers never fire)', async () => {
+    // The server sends one chunk and holds the rest; the batcher's timers never fire. First words
+    // that waited for the interval would never be posted while the server holds.
     const timeline: { at: number; what: string; text?: string }[] = [];
     const mark = (what: string, text?: string) => timeline.push({ at: performance.now(), what, text });
     const armed: number[] = [];
     api.chat.testHooks.clock = { setTimeout: (_fn, ms) => armed.push(ms), clearTimeout: () => undefined };
-    api.chat.testHooks.posted = (m) => mark(`post ${m.type}`, m.type === 'delta' ? m.text : undefined);
+    api.chat.testHooks.posted = (m) => mark(`post ${m.type}`, m.type === 'delta' ? m.text : m.type === 'turnStart' ? joinedText(m.turn.parts, 'text') : undefined);
     const answer = 'First words of the answer, then the rest of it arriving later in many more chunks.';
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -98,7 +98,7 @@ describe('chat', () => {
     try {
       await selectMean();
       const explained = vscode.commands.executeCommand('qwen.explainSelection');
-      const first = await waitFor('the first delta posted while the server holds the rest', () => timeline.find((e) => e.what === 'post delta'), 10_000);
+      const first = await waitFor('the first words posted while the server holds the rest', () => timeline.find((e) => e.text), 10_000);
       release();
       await explained;
       const turn = await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
@@ -106,14 +106,16 @@ describe('chat', () => {
       const at = (what: string) => timeline.findIndex((e) => e.what === what);
       assert.ok(at('server wrote the first chunk') < timeline.indexOf(first), 'the first chunk was written before it was posted');
       assert.ok(timeline.indexOf(first) < at('server released the rest'), 'and posted while the rest was held: no timer fired for it');
-      assert.ok(first.text && answer.startsWith(first.text), `the first delta is the answer's first words (${first.text})`);
+      assert.equal(first.what, 'post turnStart', 'they come with the turn: one message for the view');
+      assert.ok(first.text && answer.startsWith(first.text), `the turn holds the answer's first words (${first.text})`);
       const deltas = timeline.filter((e) => e.what === 'post delta');
-      assert.equal(deltas.length, 2, 'the first delta at once, everything after as one batch flushed at the end (the timers never fired)');
+      assert.equal(deltas.length, 1, 'everything after as one batch, flushed at the end (the timers never fired)');
+      assert.equal(first.text + deltas[0]!.text, answer, 'each word posted once');
       // The other timer is the turn's own: shown after SHOW_TURN_AFTER_MS if its request were slow to leave.
       const batches = armed.filter((ms) => ms !== SHOW_TURN_AFTER_MS);
-      assert.ok(batches.length > 0 && batches.every((ms) => ms === 40), `what follows the first delta waits for the 40 ms interval (timers: ${armed.join(', ')})`);
+      assert.ok(batches.length > 0 && batches.every((ms) => ms === 40), `what follows the first words waits for the 40 ms interval (timers: ${armed.join(', ')})`);
       const chunkAt = timeline[at('server wrote the first chunk')]!.at;
-      console.log(`      first chunk written → first delta posted: ${(first.at - chunkAt).toFixed(1)} ms (timeline: ${timeline.map((e) => e.what).join(' → ')})`);
+      console.log(`      first chunk written → first words posted: ${(first.at - chunkAt).toFixed(1)} ms (timeline: ${timeline.map((e) => e.what).join(' → ')})`);
     } finally {
       release();
       api.chat.testHooks.clock = undefined;

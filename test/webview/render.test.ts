@@ -177,6 +177,17 @@ describe('webview: streaming render (Chromium)', function () {
     await deliver({ type: 'turnStart', turn: streamingTurn('f2', 'again') });
     await deliver({ type: 'delta', turnId: 'f2', text: 'Second turn' });
     assert.equal((await shown('.turn[data-turn-id="f2"] .answer-body .markdown')).trim(), 'Second turn');
+
+    // The host sends a new turn with its first words in it (one message, one frame): they are on
+    // screen before any frame too, and what follows keeps the cadence.
+    await deliver({ type: 'turnEnd', turnId: 'f2', finishReason: 'stop' });
+    const withWords = await deliver({ type: 'turnStart', turn: { ...streamingTurn('f3', 'third'), parts: [{ kind: 'text', text: 'Words that came with the turn' }] } });
+    const third = '.turn[data-turn-id="f3"] .answer-body .markdown';
+    assert.equal((await shown(third)).trim(), 'Words that came with the turn', 'the turn\'s first words are on screen before any frame');
+    await deliver({ type: 'delta', turnId: 'f3', text: ', then more' });
+    assert.equal((await shown(third)).trim(), 'Words that came with the turn', 'the next text waits for a frame');
+    await runFrames(withWords + 100);
+    assert.equal((await shown(third)).trim(), 'Words that came with the turn, then more');
   });
 
   it('renders at most once per animation frame however many deltas arrive', async () => {

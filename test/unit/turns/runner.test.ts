@@ -62,6 +62,9 @@ describe('turn runner', function () {
   const posts = () => fake.server.requests.filter((r) => r.method === 'POST');
   const deltas = (posted: HostToWebview[], key: 'text' | 'reasoning') =>
     posted.map((m) => (m.type === 'delta' ? (m[key] ?? '') : '')).join('');
+  /** Everything of a kind the view was sent: the turn's parts as it came (its first words), then the deltas. */
+  const sent = (posted: HostToWebview[], key: 'text' | 'reasoning') =>
+    posted.map((m) => (m.type === 'delta' ? (m[key] ?? '') : m.type === 'turnStart' ? joinedText(m.turn.parts, key) : '')).join('');
 
   it('streams an answer into one text part, the view sent turnStart, the first delta at once, the rest batched, then turnEnd', async () => {
     const clock = new ManualClock();
@@ -73,13 +76,14 @@ describe('turn runner', function () {
     assert.equal(turn.finishReason, 'stop');
     assert.ok(turn.usage && turn.usage.totalTokens > 0);
     assert.equal(typeof turn.costUsd, 'number', 'priced from the catalog');
-    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'a clock that never fired: the first event went at once, the other 299 as one delta');
-    assert.equal(deltas(posted, 'text'), A.EXPLAIN_CODE);
-    // Shown with its first text: the turnStart goes out just before the first delta, and the view
-    // must get each word once (a turnStart holding the first text would show it twice).
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'turnEnd'], 'a clock that never fired: the first event went at once, with the turn, the other 299 as one delta');
+    // The turn comes with its first words, and the view gets each word once.
     const start = posted[0]!;
     assert.ok(start.type === 'turnStart');
-    assert.deepEqual(start.turn.parts, []);
+    assert.equal(start.turn.parts.length, 1);
+    const first = joinedText(start.turn.parts, 'text');
+    assert.ok(first.length > 0 && A.EXPLAIN_CODE.startsWith(first), `the first words: ${first}`);
+    assert.equal(first + deltas(posted, 'text'), A.EXPLAIN_CODE);
     client.dispose();
   });
 
@@ -90,7 +94,8 @@ describe('turn runner', function () {
     assert.deepEqual(turn.parts.map((p) => p.kind), ['reasoning', 'text']);
     assert.equal(joinedText(turn.parts, 'reasoning'), A.THINKING_ZH_REASONING);
     assert.equal(joinedText(turn.parts, 'text'), A.THINKING_ZH_ANSWER);
-    assert.equal(deltas(posted, 'reasoning'), A.THINKING_ZH_REASONING, 'the view was sent exactly that reasoning');
+    assert.equal(sent(posted, 'reasoning'), A.THINKING_ZH_REASONING, 'the view was sent exactly that reasoning');
+    assert.equal(sent(posted, 'text'), A.THINKING_ZH_ANSWER, 'and that answer');
     client.dispose();
   });
 
@@ -99,19 +104,19 @@ describe('turn runner', function () {
     const seen: string[] = [];
     const { env: e, posted, client } = env({});
     const turn = newTurn('[[scenario:slow-drip]] explain');
-    const run = new TurnRun({ ...e, post: (m) => { posted.push(m); if (m.type === 'delta') seen.push(joinedText(run.parts(), 'text')); if (seen.length === 3) controller.abort(); } }, turn, [], controller);
+    const run = new TurnRun({ ...e, post: (m) => { posted.push(m); if (m.type === 'delta' || m.type === 'turnStart') seen.push(joinedText(run.parts(), 'text')); if (seen.length === 3) controller.abort(); } }, turn, [], controller);
     await run.run();
     assert.equal(turn.status, 'stopped');
     assert.equal(turn.finishReason, 'cancelled');
     const kept = joinedText(turn.parts, 'text');
-    assert.equal(kept, deltas(posted, 'text'), 'what is kept is what the view was sent');
+    assert.equal(kept, sent(posted, 'text'), 'what is kept is what the view was sent');
     assert.equal(seen.at(-1), kept);
     assert.ok(kept.length > 0 && kept.length < A.EXPLAIN_CODE.length && A.EXPLAIN_CODE.startsWith(kept));
     assert.deepEqual(posted.at(-1), { type: 'turnEnd', turnId: 't1', finishReason: 'cancelled' });
     client.dispose();
   });
 
-  it('shows the turn once its request is handed to the client, not before: getting the client and building the prompt come first', async () => {
+  it('shows the turn with its first words, not before its request: getting the client and building the prompt come first', async () => {
     const order: string[] = [];
     const streamer = {
       streamChat: async (_req: unknown, opts?: { onEvent?: (e: { type: 'text'; text: string }) => void }) => {
@@ -130,7 +135,7 @@ describe('turn runner', function () {
       post: (m) => order.push(m.type),
     });
     await new TurnRun(e, newTurn('hi'), [], new AbortController()).run();
-    assert.deepEqual(order, ['client', 'request', 'turnStart', 'delta', 'turnEnd']);
+    assert.deepEqual(order, ['client', 'request', 'turnStart', 'turnEnd'], 'the one chunk came with the turn');
   });
 
   it(`shows the turn after ${SHOW_TURN_AFTER_MS} ms when its request is slow to leave (a keyring to unlock), and only once`, async () => {
@@ -153,7 +158,7 @@ describe('turn runner', function () {
     release();
     await done;
     assert.equal(turn.status, 'done');
-    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'one turnStart');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'delta', 'delta', 'turnEnd'], 'one turnStart, shown before any words: the first delta at once, the rest batched');
     client.dispose();
   });
 
@@ -262,7 +267,10 @@ describe('turn runner', function () {
     await new TurnRun(e, turn, [], new AbortController(), true).run();
     const start = posted[0]!;
     assert.ok(start.type === 'turnStart');
-    assert.deepEqual(start.turn.parts, [{ kind: 'text', text: '1. one\n2. tw' }], 'the view continues from there');
+    const shown = joinedText(start.turn.parts, 'text');
+    assert.equal(start.turn.parts.length, 1, 'the view continues the same part');
+    assert.ok(shown.length > '1. one\n2. tw'.length && shown.startsWith('1. one\n2. tw'), `the view continues from there, with the first new words (${shown})`);
+    assert.equal(sent(posted, 'text'), `1. one\n2. tw${A.EXPLAIN_CODE}`);
     const body = posts()[0]!.body as { messages: { role: string; content: string; partial?: boolean }[] };
     assert.deepEqual(body.messages.at(-1), { role: 'assistant', content: '1. one\n2. tw', partial: true });
     assert.deepEqual(turn.parts, [{ kind: 'text', text: `1. one\n2. tw${A.EXPLAIN_CODE}` }]);
