@@ -75,13 +75,15 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
     const w = window as unknown as { __ft: number | null; __fm: number | null; __ftObs?: MutationObserver; __fmOn?: (e: MessageEvent) => void };
     w.__ftObs?.disconnect();
     w.__ft = null;
-    // When the first answer text reached the page (a `delta` for the chat, any message for the baseline).
+    // When the first answer text reached the page (for the chat the message with its first words, any message for the baseline).
     w.__fm = null;
     if (w.__fmOn) window.removeEventListener('message', w.__fmOn, true);
     w.__fmOn = (e: MessageEvent) => {
       const type = (e.data as { type?: unknown } | null)?.type;
-      if (type === 'turnStart') (w as unknown as { __ts: number }).__ts = Date.now();
-      if (w.__fm === null && (type === 'delta' || (!text && type !== undefined) || (!text && typeof e.data === 'string'))) w.__fm = Date.now();
+      // The chat's first words come in its turnStart (the turn's parts), or in a delta.
+      const parts = (e.data as { turn?: { parts?: Array<{ kind?: string; text?: string }> } } | null)?.turn?.parts ?? [];
+      const words = type === 'delta' || (type === 'turnStart' && parts.some((p) => p.kind === 'text' && p.text));
+      if (w.__fm === null && (words || (!text && type !== undefined) || (!text && typeof e.data === 'string'))) w.__fm = Date.now();
     };
     window.addEventListener('message', w.__fmOn, true);
     // With debugging on: gaps of 8 ms and more in a timer heartbeat, i.e. the page's main thread busy.
@@ -125,15 +127,14 @@ function arm(frame: Frame, items: string, text: string): Promise<void> {
 }
 
 /** When the text was in the DOM, and when the message carrying it reached the page (null: not seen). */
-async function recordedBoth(frame: Frame): Promise<{ shown: number; message: number | null; turnStart?: number | null; longTasks?: Array<[number, number]> }> {
+async function recordedBoth(frame: Frame): Promise<{ shown: number; message: number | null; longTasks?: Array<[number, number]> }> {
   const end = Date.now() + 15_000;
   for (;;) {
     const t = await frame.evaluate(() => {
       const w = window as unknown as { __ft: number | null; __fm: number | null };
-      const ts = (w as unknown as { __ts?: number }).__ts ?? null;
       const lt = (w as unknown as { __lt?: Array<[number, number]> }).__lt ?? [];
       const gaps = (w as unknown as { __gaps?: Array<[number, number]> }).__gaps ?? [];
-      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, turnStart: ts, longTasks: [...lt, ...gaps.map(([s, d]) => [s, -d] as [number, number])] };
+      return w.__ft === null ? null : { shown: w.__ft, message: w.__fm, longTasks: [...lt, ...gaps.map(([s, d]) => [s, -d] as [number, number])] };
     });
     if (t !== null) return t;
     if (Date.now() > end) throw new Error('no text appeared in the webview within 15 s');
@@ -153,9 +154,7 @@ async function main(): Promise<void> {
   const mark = (what: string) => console.log(`+${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
   const cleanups: (() => unknown)[] = [];
   const samples = { chat: [] as number[], baseline: [] as number[] };
-  /** when the chat's turnStart message reached the page, after the command (it is posted before the request is sent) */
-  const turnStarts: number[] = [];
-  /** per chat sample: when Qwen posted turnStart / the first delta, and when the page got them (ms after the command) */
+  /** per chat sample: when Qwen posted the message with the first words, and when the page got it (ms after the command) */
   const relay: string[] = [];
   const split = { chat: [] as Array<[number, number, number]>, baseline: [] as Array<[number, number, number]> };
   const fake = await startFakeQwen();
@@ -245,20 +244,21 @@ async function main(): Promise<void> {
         await arm(frame, sel.items, sel.text);
         const before = fake.requests.length;
         const t0 = await runCommand(kind);
-        const { shown, message, turnStart, longTasks } = await recordedBoth(frame);
+        const { shown, message, longTasks } = await recordedBoth(frame);
         if (process.env.QWEN_BENCH_DEBUG) console.log(`${kind}: long tasks in the page since arming (negative: heartbeat gaps of 8 ms or more): ${(longTasks ?? []).map(([s, d]) => `${d} ms at +${s - t0}`).join(', ') || 'none'}`);
-        if (kind === 'chat' && turnStart) turnStarts.push(turnStart - t0);
         if (kind === 'chat') {
           // Qwen's own post times against the page's arrival times: the host's part and the relay's.
-          const postedStart = lastPosts.find((p) => p.type === 'turnStart')?.at;
-          const postedDelta = lastPosts.find((p) => p.type === 'delta')?.at;
-          if (postedStart && postedDelta && turnStart && message) relay.push(`posted ${postedStart - t0}/${postedDelta - t0}, in the page ${turnStart - t0}/${message - t0}`);
+          // (The first words come in the turnStart; a delta only if the turn was shown before them.)
+          const posted = lastPosts.find((p) => p.type === 'turnStart')?.at;
+          if (posted && message) relay.push(`posted ${posted - t0}, in the page ${message - t0}`);
+          if (process.env.QWEN_BENCH_DEBUG) console.log(`chat: posted ${lastPosts.map((p) => `${p.type} +${p.at - t0}`).join(', ')}`);
         }
         samples[kind].push(shown - t0);
         // Where the time went: the command until its request reached the server, from there until
         // the message with the text reached the page, and from there until the text was in its DOM
         // (the same clock: this machine's).
         const req = fake.requests.slice(before).find((r) => r.method === 'POST');
+        if (process.env.QWEN_BENCH_DEBUG) console.log(`${kind}: request on connection ${req?.connection} (the same each time: kept alive)`);
         if (req) split[kind].push([req.receivedAt - t0, (message ?? shown) - req.receivedAt, message === null ? NaN : shown - message]);
         await sleep(150);
       }
@@ -267,8 +267,7 @@ async function main(): Promise<void> {
     }
     appendFileSync(ctl, JSON.stringify({ kind: 'stop' }) + '\n');
     mark(`samples: chat ${samples.chat.join(' / ')} ms; baseline ${samples.baseline.join(' / ')} ms`);
-    mark(`chat: turnStart in the page ${turnStarts.join(' / ')} ms after the command`);
-    mark(`chat: turnStart/first delta ${relay.join('; ')} (ms after the command)`);
+    mark(`chat: the message with the first words ${relay.join('; ')} (ms after the command)`);
     for (const kind of ['chat', 'baseline'] as const) mark(`${kind}: command → request at the server + request → message in the page + message → text in its DOM: ${split[kind].map((x) => x.join('+')).join(', ')} ms`);
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => {});
