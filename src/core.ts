@@ -25,6 +25,7 @@ import { CodeBlockActions } from './editor/codeBlockActions';
 import { QwenChatModels } from './lm/vscode/provider';
 import { AgentSide } from './agent/vscode/agentSide';
 import { registerAgentCommands } from './agent/vscode/commands';
+import type { SettingsCache } from './settingsCache';
 
 /** What extension.ts made at activation and the core shares. */
 export interface ShellParts {
@@ -32,6 +33,7 @@ export interface ShellParts {
   log: Log;
   keys: KeyStore;
   streams: StreamTracker;
+  settings: SettingsCache;
 }
 
 export interface Core {
@@ -49,8 +51,8 @@ export interface Core {
  * Builds the services and registers every command and provider of the core. The stand-ins
  * extension.ts registered under the same ids are disposed just before this runs.
  */
-export function startCore({ context, log, keys, streams }: ShellParts): Core {
-  const services = new Services(context, log, keys, streams);
+export function startCore({ context, log, keys, streams, settings }: ShellParts): Core {
+  const services = new Services(context, log, keys, streams, settings);
   // One judge of what may leave the machine, for the chat, the commands and ghost text alike.
   const gate = new ContentGate();
   // Every proposed edit, whoever proposes it: the editor commands, the chat's Apply, the agent.

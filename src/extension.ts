@@ -12,6 +12,7 @@ import { Log } from './log';
 import { KeyStore, type SecretBackend } from './secrets';
 import { StreamTracker } from './streams';
 import { QwenStatusBar } from './statusBar';
+import { SettingsCache } from './settingsCache';
 import { registerFixWithQwen } from './commands/fixWithQwen';
 import { commandStandIns, completionStandIns, languageModelStandIn, proposalStandIn } from './standIns';
 import { closeStaleProposalTabs } from './editor/staleProposals';
@@ -50,12 +51,14 @@ export interface QwenTestApi {
 
 export function activate(context: vscode.ExtensionContext): QwenTestApi | undefined {
   const t0 = performance.now();
+  // First, so that its listener forgets changed settings before any other listener reads them.
+  const settings = new SettingsCache();
   const log = new Log();
   const keys = new KeyStore(context.secrets, process.env, (s) => log.addSecret(s));
   const streams = new StreamTracker();
   // The walkthrough's key step: whether a key is there, from the key store alone (no core).
   const keyContext = new KeyContext(keys);
-  const status = new QwenStatusBar({ settings: readSettings, preset: activePreset, modelFor: activeModel, streams });
+  const status = new QwenStatusBar({ settings: () => settings.settings(), preset: activePreset, modelFor: activeModel, streams });
 
   let core: Core | undefined;
   const standIns: vscode.Disposable[] = [];
@@ -65,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     // Loaded first, so that a core that fails to load leaves the stand-ins in place.
     const { startCore } = require('./core.js') as typeof import('./core');
     for (const d of standIns.splice(0)) d.dispose();
-    core = startCore({ context, log, keys, streams });
+    core = startCore({ context, log, keys, streams, settings });
     log.info(`Loaded the rest of Qwen Coder in ${(performance.now() - t).toFixed(1)} ms (first use: ${why})`);
     return core;
   };
@@ -77,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): QwenTestApi | undefi
     proposalStandIn(),
   );
   context.subscriptions.push(
+    settings,
     log,
     keys,
     keyContext,

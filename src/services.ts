@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { Commands } from './constants';
-import { activeModel, activePreset, readProxySettings, readSettings, type QwenSettings } from './config';
+import { activeModel, activePreset, type QwenSettings } from './config';
+import type { SettingsCache } from './settingsCache';
 import { KeyStore, SecretStoreUnavailableError } from './secrets';
 import type { Log } from './log';
 import type { StreamTracker } from './streams';
@@ -54,6 +55,7 @@ export class Services implements vscode.Disposable {
     readonly log: Log,
     readonly keys: KeyStore,
     readonly streams: StreamTracker,
+    private readonly cache: SettingsCache,
   ) {}
 
   dispose(): void {
@@ -66,15 +68,15 @@ export class Services implements vscode.Disposable {
     this.retired.clear();
   }
 
-  settings(): QwenSettings {
-    return readSettings();
+  settings(): Readonly<QwenSettings> {
+    return this.cache.settings();
   }
 
-  preset(settings = readSettings()): ProviderPreset {
+  preset(settings = this.settings()): ProviderPreset {
     return activePreset(settings);
   }
 
-  modelFor(settings = readSettings()): string {
+  modelFor(settings = this.settings()): string {
     return activeModel(settings);
   }
 
@@ -83,7 +85,7 @@ export class Services implements vscode.Disposable {
    * told what is missing (with a button to fix it); without, nothing is shown (ghost text).
    */
   async client(opts: { interactive: boolean }): Promise<ClientContext | ClientUnavailable> {
-    const settings = readSettings();
+    const settings = this.settings();
     const preset = PROVIDERS[settings.provider];
     let baseUrl: string;
     try {
@@ -120,7 +122,7 @@ export class Services implements vscode.Disposable {
       return { unavailable: 'missingKey' };
     }
 
-    const proxy = readProxySettings();
+    const proxy = this.cache.proxySettings();
     const config: ClientConfig = {
       provider: settings.provider,
       baseUrl: settings.baseUrl || undefined,

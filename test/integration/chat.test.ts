@@ -239,6 +239,22 @@ describe('chat', () => {
     }
   });
 
+  it('a changed setting applies to the very next request: the settings are kept between requests, and forgotten when one changes', async () => {
+    await selectMean();
+    server.setScenario('explain-code');
+    try {
+      for (const model of ['qwen3-coder-flash', 'qwen-max', 'qwen3-coder-flash']) {
+        await setUserSetting('qwen.model', model);
+        await vscode.commands.executeCommand('qwen.explainSelection');
+        await waitFor('the turn to finish', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 15_000);
+        assert.equal((server.lastRequest()!.body as { model: string }).model, model);
+        assert.equal(lastTurn()!.model, model);
+      }
+    } finally {
+      await setUserSetting('qwen.model', undefined);
+    }
+  });
+
   it('keeps conversations in workspace storage', async () => {
     await selectMean();
     server.setScenario('explain-code');
