@@ -61,6 +61,10 @@ class StreamAttempt {
   private sliceStart = -1;
   /** bytes since the clock was last read */
   private unchecked = 0;
+  /** the rest of a chunk whose first event was just delivered, parsed after a timer (see feedUntilFirstEvent()) */
+  private held: Buffer | undefined = undefined;
+  /** the body ended while bytes were held: its end is handled after them */
+  private endedWhileHeld = false;
 
   constructor(
     private readonly a: Attempt,
@@ -201,7 +205,8 @@ class StreamAttempt {
       if (this.divertIfNotSse(buf)) return;
     }
     try {
-      this.decoder.push(buf);
+      if (this.decoder.delivered) this.decoder.push(buf);
+      else this.feedUntilFirstEvent(buf);
     } catch (e) {
       this.fail(e);
       return;
@@ -210,8 +215,49 @@ class StreamAttempt {
     if (this.decoder.done) this.endOfStream();
   };
 
+  /**
+   * A burst (a fast local server, a buffering proxy, a host that fell behind) brings the first
+   * event with many more in one chunk. Parsed whole, the rest (and the answer's end, if it is in
+   * there) runs before anything the caller did with the first event can leave the process: inside
+   * VS Code the message that puts the first words on screen is sent from a timer. So until the
+   * first event is delivered the chunk goes in a line at a time (an event is delivered at the blank
+   * line that ends it), and the rest of it waits for a timer queued after the caller's.
+   */
+  private feedUntilFirstEvent(buf: Buffer): void {
+    let at = 0;
+    while (at < buf.length && !this.decoder.delivered && !this.decoder.done) {
+      const nl = buf.indexOf(0x0a, at);
+      const end = nl < 0 ? buf.length : nl + 1;
+      this.decoder.push(at === 0 && end === buf.length ? buf : buf.subarray(at, end));
+      at = end;
+    }
+    if (at >= buf.length || this.decoder.done || this.settled) return;
+    this.held = buf.subarray(at);
+    this.res!.pause();
+    setTimeout(this.releaseHeld, 0);
+  }
+
+  private readonly releaseHeld = (): void => {
+    const rest = this.held;
+    this.held = undefined;
+    if (this.settled || !rest) return;
+    try {
+      this.decoder.push(rest);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    if (this.decoder.done) this.endOfStream();
+    else if (this.endedWhileHeld) this.onEnd();
+    else this.res!.resume();
+  };
+
   private readonly onEnd = (): void => {
     if (this.settled || this.diverted) return;
+    if (this.held) {
+      this.endedWhileHeld = true;
+      return;
+    }
     try {
       this.decoder.end();
     } catch (e) {
@@ -254,7 +300,8 @@ class StreamAttempt {
   };
 
   private readonly resume = (): void => {
-    if (!this.settled) this.res!.resume();
+    // Held bytes go first: releaseHeld resumes the body once they are parsed.
+    if (!this.settled && this.held === undefined) this.res!.resume();
   };
 
   /** A body that starts like HTML or JSON is not SSE, whatever the content-type said: it is read whole. */

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as A from '../../fake-qwen/fixtures/answers.mjs';
 import { ask, clientFor, run, shape, textOf, useFakeQwen } from './helpers';
+import { dashscopeStream } from '../../fake-qwen/sse';
 
 describe('qwen client: streaming', () => {
   const fake = useFakeQwen();
@@ -15,6 +16,29 @@ describe('qwen client: streaming', () => {
     assert.deepEqual(posts.map((r) => r.connection), Array(3).fill(posts[0]!.connection));
     c.dispose();
   });
+  it('a burst (the whole answer in one chunk): the first event reaches the caller, and a timer the caller queued for it runs before the rest is parsed', async () => {
+    // Inside VS Code the message that puts the first words on screen leaves from a timer; parsing
+    // the whole burst (and ending the answer) first kept it waiting.
+    fake.server.setScenario((ctx) => {
+      ctx.res.writeHead(200, { 'content-type': 'text/event-stream' });
+      ctx.res.end(dashscopeStream(ctx.model, A.EXPLAIN_CODE));
+    });
+    const c = clientFor(fake.server);
+    let texts = 0;
+    let seenByTimer = -1;
+    const r = await run(c, ask('burst'), {
+      onEvent: (e) => {
+        if (e.type !== 'text' || ++texts > 1) return;
+        setTimeout(() => (seenByTimer = texts), 0);
+      },
+    });
+    assert.equal(r.error, undefined);
+    assert.equal(textOf(r.events), A.EXPLAIN_CODE, 'the whole answer, in order, once');
+    assert.deepEqual(shape(r.events), ['text', 'finish', 'usage']);
+    assert.equal(seenByTimer, 1, 'the timer ran after the first text event and before the second');
+    c.dispose();
+  });
+
   it('streams a DashScope answer: text events that add up to the answer, then finish, then usage', async () => {
     const r = await run(clientFor(fake.server), ask('[[scenario:explain-code]] explain'));
     assert.equal(r.error, undefined);
