@@ -12,7 +12,7 @@ import type { ChatMessage, ToolCall, Usage } from '../qwen/types';
 import { DeltaBatcher, realClock, type Clock } from '../turns/batcher';
 import { LiveParts } from '../turns/liveParts';
 import { buildMessages } from '../turns/promptMessages';
-import { turnError, type ChatStreamer } from '../turns/runner';
+import { SHOW_TURN_AFTER_MS, turnError, type ChatStreamer } from '../turns/runner';
 import { viewOf, viewUsage, type StoredTurn } from '../turns/turn';
 import { parseCallArgs } from './callArgs';
 import { CallIds } from './callIds';
@@ -57,6 +57,10 @@ export class AgentTask {
   private messages: TaskMessages | undefined;
   private emptyToolStep = 0;
   private answeredBy: string | undefined;
+  /** whether the view has been told of the task (turnStart) */
+  private turnShown = false;
+  /** shows the task if its first request is slow to leave */
+  private showSoon: unknown;
 
   /**
    * `turn`: in its conversation, status 'streaming', mode 'agent'; `continuing`: its parts are a
@@ -82,12 +86,18 @@ export class AgentTask {
     return this.live.snapshot();
   }
 
+  private get clock(): Clock {
+    return this.env.clock ?? realClock;
+  }
+
   async run(): Promise<void> {
     const { env, turn } = this;
     const signal = this.controller.signal;
     turn.mode = 'agent';
     turn.agentStop = undefined;
-    env.post({ type: 'turnStart', turn: { ...viewOf(turn), parts: this.parts() } });
+    // As a chat turn: the view hears of the task with its first words or before anything else
+    // about it, or after SHOW_TURN_AFTER_MS, so the first request does not wait for it.
+    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
     const systemInfo = env.system();
     systemInfo.catch(() => undefined);
     const cc = await env.client();
@@ -182,8 +192,10 @@ export class AgentTask {
     const batcher = new DeltaBatcher((b) => {
       if (b.reasoning) live.append('reasoning', b.reasoning);
       if (b.text) live.append('text', b.text);
+      // The first words come with the task itself (its parts hold them): one message, one frame.
+      if (!this.turnShown) return this.showTurn();
       env.post({ type: 'delta', turnId: turn.id, ...b });
-    }, undefined, env.clock ?? realClock);
+    }, undefined, this.clock);
     // Text is shown as it comes, except from where Qwen's XML call markup may begin: that is held
     // until the step ends, then dropped when it was a call, or shown when it was not.
     let text = '';
@@ -240,7 +252,7 @@ export class AgentTask {
       const name = c.function.name || 'unknown';
       const part: ToolCallPart = { kind: 'toolCall', id, name: name.slice(0, 200), args: c.function.arguments, status: 'running', step: this.steps };
       this.live.addTool(part);
-      this.env.post({ type: 'toolCall', turnId: this.turn.id, part });
+      this.post({ type: 'toolCall', turnId: this.turn.id, part });
       return { id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } };
     });
   }
@@ -276,7 +288,7 @@ export class AgentTask {
 
   private update(id: string, patch: Partial<Omit<ToolCallPart, 'kind' | 'id'>>): void {
     const part = this.live.updateTool(id, patch);
-    if (part) this.env.post({ type: 'toolCall', turnId: this.turn.id, part });
+    if (part) this.post({ type: 'toolCall', turnId: this.turn.id, part });
   }
 
   private addUsage(model: string, u: Usage | undefined): void {
@@ -297,7 +309,7 @@ export class AgentTask {
     this.turn.steps = this.steps;
     this.turn.usage = viewUsage(this.usage);
     if (this.usage) this.turn.costUsd = this.costUsd;
-    this.env.post({ type: 'agentProgress', turnId: this.turn.id, steps: this.steps, usage: viewUsage(this.usage), costUsd: this.costUsd, ...(compacted ? { compacted } : {}) });
+    this.post({ type: 'agentProgress', turnId: this.turn.id, steps: this.steps, usage: viewUsage(this.usage), costUsd: this.costUsd, ...(compacted ? { compacted } : {}) });
   }
 
   // ------------------------------------------------------------------ endings
@@ -315,14 +327,28 @@ export class AgentTask {
 
   private done(finishReason: string): void {
     this.finish('done', finishReason);
-    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd, ...(this.answeredBy ? { model: this.answeredBy } : {}) });
+    this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd, ...(this.answeredBy ? { model: this.answeredBy } : {}) });
   }
 
   /** A limit stopped the task: it is done as far as it got, and says why (the view offers Continue). */
+  /** Tells the view of the task, once. */
+  private showTurn(): void {
+    if (this.turnShown) return;
+    this.turnShown = true;
+    this.clock.clearTimeout(this.showSoon);
+    this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } });
+  }
+
+  /** A message about the task: the view hears of the task itself first. */
+  private post(m: HostToWebview): void {
+    this.showTurn();
+    this.env.post(m);
+  }
+
   private halt(why: AgentStop): void {
     this.turn.agentStop = why;
     this.finish('done', 'agentStop');
-    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'agentStop', agentStop: why, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd });
+    this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'agentStop', agentStop: why, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd });
   }
 
   private stopped(): void {
@@ -333,13 +359,13 @@ export class AgentTask {
       }
     }
     this.finish('stopped', 'cancelled');
-    this.env.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled', usage: this.turn.usage, costUsd: this.turn.costUsd });
+    this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled', usage: this.turn.usage, costUsd: this.turn.costUsd });
   }
 
   private fail(error: TurnError): void {
     this.finish('error', 'error');
     this.turn.error = error;
-    this.env.post({ type: 'turnError', turnId: this.turn.id, error });
+    this.post({ type: 'turnError', turnId: this.turn.id, error });
   }
 }
 

@@ -54,7 +54,7 @@ export class TurnRun {
   private readonly live: LiveParts;
   private truncated = false;
   /** whether the view has been told of the turn (turnStart) */
-  private shown = false;
+  private turnShown = false;
   /** shows the turn if its request is slow to leave (a locked keyring, a model list to fetch first) */
   private showSoon: unknown;
 
@@ -82,7 +82,7 @@ export class TurnRun {
     // The view hears of the turn with its first words (see stream()), before anything else about
     // it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and a message
     // of its own, with the frame that draws it, would be in the way of the first answer text.
-    this.showSoon = this.clock.setTimeout(() => this.show(), SHOW_TURN_AFTER_MS);
+    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
     // What the system prompt says (the instructions file is read for it) is read beside getting
     // the client, not after: both shape the request, neither needs the other.
     const system = env.system();
@@ -108,7 +108,7 @@ export class TurnRun {
     const confirmAbove = env.confirmAboveTokens();
     if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
       const costUsd = estimateCost(cc.model, { promptTokens: built.promptTokens, completionTokens: 0, totalTokens: built.promptTokens }) ?? null;
-      this.show();
+      this.showTurn();
       const answer = await env.ask({ kind: 'largeContext', tokens: built.promptTokens, costUsd, contextWindow: info.contextWindow }, signal);
       if (answer?.kind !== 'largeContext' || !answer.send || signal.aborted) return this.stopped();
     }
@@ -124,7 +124,7 @@ export class TurnRun {
       if (b.text) live.append('text', b.text);
       // The first words come with the turn itself (its parts hold them): one message for the view
       // to apply and one frame to draw, as for a single chunk posted to a bare webview.
-      if (!this.shown) return this.show();
+      if (!this.turnShown) return this.showTurn();
       this.env.post({ type: 'delta', turnId: turn.id, ...b });
     }, undefined, this.clock);
     // Past the cap the rest is dropped and the request stopped: the view and the conversation
@@ -173,16 +173,16 @@ export class TurnRun {
   }
 
   /** Tells the view of the turn, once. */
-  private show(): void {
-    if (this.shown) return;
-    this.shown = true;
+  private showTurn(): void {
+    if (this.turnShown) return;
+    this.turnShown = true;
     this.clock.clearTimeout(this.showSoon);
     this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } });
   }
 
   /** A message about the turn: the view hears of the turn itself first. */
   private post(m: HostToWebview): void {
-    this.show();
+    this.showTurn();
     this.env.post(m);
   }
 

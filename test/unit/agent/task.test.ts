@@ -124,6 +124,21 @@ describe('agent task runner', function () {
     for (const m of posted) assert.equal(parseHostMessage(JSON.parse(JSON.stringify(m))).reason, undefined, JSON.stringify(m).slice(0, 300));
   });
 
+  it('the task is shown with its first words, after its first request left: one message for the view', async () => {
+    script('Done, nothing to change.');
+    const at: Array<[string, number]> = [];
+    const { env, posted } = setup({ post: (m) => (posted.push(m), at.push([m.type, Date.now()])) });
+    const turn = newTurn('go');
+    await new AgentTask(env, turn, [], new AbortController()).run();
+    const start = posted[0]!;
+    assert.ok(start.type === 'turnStart', posted.map((m) => m.type).join(', '));
+    const first = joinedText(start.turn.parts, 'text');
+    assert.ok(first.length > 0 && 'Done, nothing to change.'.startsWith(first), `the first words came with the task: ${first}`);
+    const deltas = posted.map((m) => (m.type === 'delta' ? (m.text ?? '') : '')).join('');
+    assert.equal(first + deltas, 'Done, nothing to change.', 'each word once');
+    assert.ok(posts()[0]!.receivedAt <= at[0]![1], 'the request reached the server before the view heard of the task');
+  });
+
   it('parallel calls with empty ids on every fragment: each gets a unique id and its result, in order', async () => {
     script(
       {
@@ -193,7 +208,7 @@ describe('agent task runner', function () {
     const turn = newTurn('go');
     await new AgentTask(env, turn, [], new AbortController()).run();
     assert.deepEqual(host.calls.map((c) => c.args), [{ file_path: '/work/demo/src/math.ts', limit: 20 }]);
-    const shown = posted.map((m) => (m.type === 'delta' ? (m.text ?? '') : '')).join('');
+    const shown = posted.map((m) => (m.type === 'delta' ? (m.text ?? '') : m.type === 'turnStart' ? joinedText(m.turn.parts, 'text') : '')).join('');
     assert.ok(!/tool_call|<function|parameter/.test(shown), shown);
     const text = joinedText(turn.parts, 'text');
     assert.match(text, /^Reading it\.\s*All good\.$/);
