@@ -35,30 +35,9 @@ export class ContextCollector implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** The last instructions-file refusal shown, so a refused file is explained once, not every turn. */
   private instructionsRefusal = '';
-  /**
-   * Set once .qwen/instructions.md was found missing (the usual case), until a watcher, the folders
-   * or the trust say it may be there: looking for it takes four file-system round trips (the path
-   * and each parent's real path, then a stat) in front of every request.
-   */
-  private instructionsAbsent = false;
-  /** Bumped by every sign the file may have come; a look that began before one proves nothing. */
-  private instructionsEpoch = 0;
 
   constructor(private readonly gate: ContentGate) {
-    const instructions = vscode.workspace.createFileSystemWatcher('**/.qwen/instructions.md');
-    const lookAgain = () => {
-      this.instructionsAbsent = false;
-      this.instructionsEpoch++;
-    };
     this.subs.push(
-      instructions,
-      instructions.onDidCreate(lookAgain),
-      instructions.onDidChange(lookAgain),
-      instructions.onDidDelete(lookAgain),
-      vscode.workspace.onDidChangeWorkspaceFolders(lookAgain),
-      vscode.workspace.onDidGrantWorkspaceTrust(lookAgain),
-      // An editor open on it (saved or not) is read instead of the disk.
-      vscode.workspace.onDidOpenTextDocument((d) => d.uri.path.endsWith('/.qwen/instructions.md') && lookAgain()),
       vscode.window.onDidChangeActiveTextEditor(() => {
         this.removed.clear();
         this.changed.fire();
@@ -198,18 +177,17 @@ export class ContextCollector implements vscode.Disposable {
   async instructions(): Promise<string | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || !vscode.workspace.isTrusted) return undefined;
-    if (this.instructionsAbsent) return undefined;
     const uri = vscode.Uri.joinPath(folder.uri, '.qwen', 'instructions.md');
-    const epoch = this.instructionsEpoch;
+    // The usual case is no file: one lstat says so, where the send policy's checks take four
+    // file-system round trips (the real path of the path and of each parent, then a stat) in front
+    // of every request. An editor open on it is read even when the disk has none.
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    if (!open && uri.scheme === 'file' && !(await lstat(uri.fsPath).then(() => true, () => false))) return undefined;
     let r: Awaited<ReturnType<ContentGate['readWhole']>>;
     try {
       r = await this.gate.readWhole(uri, 'named');
     } catch {
-      // No instructions file: the usual case. Remembered only when the path itself is missing (a
-      // link to a file not there yet gets no event of its own when its target comes).
-      const missing = await lstat(uri.fsPath).then(() => false, () => true);
-      if (missing && epoch === this.instructionsEpoch && uri.scheme === 'file') this.instructionsAbsent = true;
-      return undefined;
+      return undefined; // gone meanwhile, or unreadable
     }
     if ('refusal' in r) {
       const sentence = refusalSentence(r.refusal);
