@@ -80,6 +80,7 @@ const targets = {
 // when any module still lands in both.
 const SHELL = 'src/extension.ts';
 const CORE = 'src/core.ts';
+const GREP_WORKER = 'src/agent/read/grepWorker.ts';
 
 /** extension.js loads ./core.js from beside itself, at run time. */
 const coreIsExternal = {
@@ -128,12 +129,14 @@ async function buildExtension(opts) {
   const shellModules = sourceInputs(probe.metafile).sort();
   const shellOpts = { ...opts, stdin: { contents: shellEntry(shellModules), resolveDir: '.', sourcefile: 'extension-entry.js', loader: 'js' }, outfile: 'out/extension.js', plugins: [coreIsExternal] };
   const coreOpts = { ...opts, entryPoints: [CORE], outfile: 'out/core.js', plugins: [takeFromShell(shellModules)] };
+  // grep_search's regex runs in a worker thread, which loads a file of its own (see src/agent/read/regexWorker.ts).
+  const workerOpts = { ...opts, entryPoints: [GREP_WORKER], outfile: 'out/grepWorker.js', metafile: false };
   if (watch) {
     // The split is decided once: a module newly imported by the shell needs a restart.
-    for (const o of [shellOpts, coreOpts]) await (await esbuild.context(o)).watch();
+    for (const o of [shellOpts, coreOpts, workerOpts]) await (await esbuild.context(o)).watch();
     return;
   }
-  const [shell, core] = await Promise.all([esbuild.build(shellOpts), esbuild.build(coreOpts)]);
+  const [shell, core] = await Promise.all([esbuild.build(shellOpts), esbuild.build(coreOpts), esbuild.build(workerOpts)]);
   const inShell = new Set(sourceInputs(shell.metafile));
   const twice = sourceInputs(core.metafile).filter((p) => inShell.has(p));
   if (twice.length) throw new Error(`esbuild: bundled in both out/extension.js and out/core.js: ${twice.join(', ')}`);

@@ -72,7 +72,8 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
     for (let f = 1; f <= 5; f++) write(join(root, 'many', `hits${f}.txt`), Array.from({ length: 60 }, (_, i) => `hit ${f}.${i}`).join('\n') + '\n');
     // Made after the tree, so its .gitignore rules are read fresh.
     gate = new ContentGate();
-    tools = new ReadTools(gate, () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    const worker = join(vscode.extensions.getExtension('qwen-coder.qwen-coder')!.extensionPath, 'out', 'grepWorker.js');
+    tools = new ReadTools(gate, () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), worker);
   });
 
   after(async () => {
@@ -277,6 +278,29 @@ describe('agent read tools: read_file, list_directory, glob, grep_search', funct
       assert.equal(o.status, 'error', `${JSON.stringify(args)}: ${o.content}`);
       clean(o);
     }
+  });
+
+  it('grep_search with a pattern that backtracks for minutes is stopped after 2 s with an error result, and the extension host runs on meanwhile', async () => {
+    const slow = join(ws, 'agentread', 'slow');
+    write(join(slow, 'line.txt'), `${'a'.repeat(40)}!\n`);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    try {
+      const o = await run('grep_search', { pattern: '^(a+)+$', path: 'agentread/slow' });
+      assert.equal(o.status, 'error');
+      assert.match(o.content, /took over 2 s on agentread\/slow\/line\.txt and the search was stopped/);
+      const took = Date.now() - started;
+      // In the host's own thread this regex would hold it for minutes and no tick would come.
+      assert.ok(ticks > took / 10 / 4, `${ticks} ticks of 10 ms in ${took} ms`);
+    } finally {
+      clearInterval(ticker);
+      rmSync(slow, { recursive: true, force: true });
+    }
+    // The next search works as before.
+    const ok = await run('grep_search', { pattern: 'parseUser', path: 'agentread/src' });
+    assert.equal(ok.status, 'done');
+    assert.match(ok.content, /agentread\/src\/app\.ts:1: export function parseUser/);
   });
 
   it('Stop: an aborted call ends with an error result and reads nothing', async () => {

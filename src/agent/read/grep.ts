@@ -1,6 +1,7 @@
 // grep_search's matching and its answer, over texts the caller has already let through the send
 // policy. One pass per text, line by line, so the work is linear in the text searched (given the
-// model's regex itself is); matches past the cap are counted, not kept.
+// model's regex itself is: the regex runs in a worker that is stopped when it is not, see
+// regexWorker.ts); matches past the cap are counted, not kept.
 
 /** Matching lines shown to the model; the rest are counted and the model is told to narrow. */
 export const MAX_SHOWN_MATCHES = 200;
@@ -34,6 +35,41 @@ export function excerpt(line: string, index: number, max = MAX_MATCH_LINE_CHARS)
   return `${start > 0 ? '…' : ''}${body}${start + max < line.length ? '…' : ''}`;
 }
 
+/** One text's matching lines: every one counted, the first ones located. */
+export interface LineMatches {
+  count: number;
+  /** the first matching lines: where each starts and ends in the text (no CR or LF), its number, and where its first match is in it */
+  lines: Array<{ start: number; end: number; lineNo: number; index: number }>;
+}
+
+/**
+ * Runs `re` over each line of `text`, counting every matching line and locating the first `keep`.
+ * `re` must be neither global nor sticky (no state between lines). This is the part that runs the
+ * model's regex, so it runs in a worker thread (grepWorker.ts), where a pattern that backtracks
+ * for minutes can be stopped.
+ */
+export function matchLines(text: string, re: RegExp, keep: number): LineMatches {
+  const found: LineMatches = { count: 0, lines: [] };
+  if (text === '') return found;
+  let start = 0;
+  let lineNo = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    // a final newline ends the last line; it does not start an empty one
+    if (start === text.length && lineNo > 0) break;
+    lineNo++;
+    const lineEnd = text.charCodeAt(end - 1) === 13 && end > start ? end - 1 : end;
+    const m = re.exec(text.slice(start, lineEnd));
+    if (m) {
+      found.count++;
+      if (found.lines.length < keep) found.lines.push({ start, end: lineEnd, lineNo, index: m.index });
+    }
+    start = end + 1;
+  }
+  return found;
+}
+
 /** Collects matches file by file, keeping the first MAX_SHOWN_MATCHES and counting every one. */
 export class GrepReport {
   /** matching lines in all files */
@@ -45,35 +81,21 @@ export class GrepReport {
 
   constructor(private readonly maxShown = MAX_SHOWN_MATCHES) {}
 
-  /** Searches one file's text; `re` must be neither global nor sticky (no state between lines). */
-  add(path: string, text: string, re: RegExp): void {
-    if (text === '') return;
-    let found = 0;
-    let block: string[] | undefined;
-    let start = 0;
-    let lineNo = 0;
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start);
-      if (end === -1) end = text.length;
-      // a final newline ends the last line; it does not start an empty one
-      if (start === text.length && lineNo > 0) break;
-      lineNo++;
-      const line = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
-      const m = re.exec(line);
-      if (m) {
-        found++;
-        if (this.shownCount < this.maxShown) {
-          if (!block) this.shown.push((block = []));
-          block.push(`${path}:${lineNo}: ${excerpt(line, m.index)}`);
-          this.shownCount++;
-        }
-      }
-      start = end + 1;
-    }
-    if (found > 0) {
-      this.matches += found;
-      this.files++;
-    }
+  /** How many more matching lines would be shown. */
+  get room(): number {
+    return this.maxShown - this.shownCount;
+  }
+
+  /** One file's matches (matchLines' answer, or `re` to run here on a trusted pattern). */
+  add(path: string, text: string, found: LineMatches | RegExp): void {
+    const m = found instanceof RegExp ? matchLines(text, found, this.room) : found;
+    if (m.count === 0) return;
+    const block: string[] = [];
+    for (const l of m.lines.slice(0, this.room)) block.push(`${path}:${l.lineNo}: ${excerpt(text.slice(l.start, l.end), l.index)}`);
+    if (block.length) this.shown.push(block);
+    this.shownCount += block.length;
+    this.matches += m.count;
+    this.files++;
   }
 
   /** The model's answer. `what` names the search, e.g. `/parseUser/ in src (files matching "*.ts")`. */

@@ -64,7 +64,7 @@ export class AgentSide implements AgentLink, ToolHost, vscode.Disposable {
     viewVisible: () => boolean,
   ) {
     this.checkpoints = createCheckpoints(context, (m) => log.info(m));
-    this.read = new ReadTools(gate, workspaceFolders);
+    this.read = new ReadTools(gate, workspaceFolders, context.asAbsolutePath('out/grepWorker.js'));
     this.edits = new EditTools({
       pending,
       gate,

@@ -11,6 +11,7 @@ import { displayPath, resolveToolPath } from '../paths';
 import { firstArg, wholeNumberArg } from '../read/args';
 import { fileFilterGlob, sanitizeGlob } from '../read/globPattern';
 import { compilePattern, GrepReport } from '../read/grep';
+import { RegexWorker } from '../read/regexWorker';
 import { sliceLines } from '../read/lines';
 import { byName, formatGlob, formatListing, MAX_LISTED_ENTRIES, sortEntries, type DirEntry } from '../read/listing';
 import { refusalForModel } from '../read/refusal';
@@ -22,9 +23,10 @@ const EXCLUDE_DEFAULT = '{**/node_modules/**,**/.git/**}';
 /** Files findFiles may give glob (each is then judged by the policy) and grep_search (each read). */
 const MAX_GLOB_CANDIDATES = 5000;
 const MAX_GREP_FILES = 10_000;
+/** How long the model's regex may take on one file before the search is stopped (it backtracks). */
+const GREP_FILE_TIMEOUT_MS = 2000;
 /** Give the extension host's event loop a turn this often during a long listing or search. */
 const YIELD_EVERY_FILES = 16;
-const YIELD_EVERY_BYTES = 2 * 1024 * 1024;
 
 const fail = (content: string): ToolOutcome => ({ status: 'error', content });
 const STOPPED = fail('Stopped before the tool finished.');
@@ -38,6 +40,8 @@ export class ReadTools {
   constructor(
     private readonly gate: ContentGate,
     private readonly folders: () => string[],
+    /** out/grepWorker.js: grep_search's regex runs in a worker thread it loads */
+    private readonly grepWorkerFile: string,
   ) {}
 
   /** Runs read_file, list_directory, glob or grep_search; never throws. */
@@ -179,26 +183,30 @@ export class ReadTools {
     const named = uris.map((uri) => ({ uri, shown: displayPath(uri.fsPath, folders) })).sort((a, b) => byName(a.shown, b.shown));
     const report = new GrepReport();
     let skipped = 0;
-    let bytesSinceYield = 0;
-    for (let i = 0; i < named.length; i++) {
-      if (signal.aborted) return STOPPED;
-      const { uri, shown } = named[i]!;
-      let got: Awaited<ReturnType<ContentGate['readWhole']>> | undefined;
-      try {
-        got = await this.gate.readWhole(uri, 'listed');
-      } catch {
-        got = undefined; // gone since findFiles listed it, or unreadable: nothing to search
+    // The model's regex runs in a worker thread, stopped when one file takes too long: a pattern
+    // that backtracks catastrophically would otherwise freeze the extension host.
+    const worker = new RegexWorker(this.grepWorkerFile, re);
+    try {
+      for (const { uri, shown } of named) {
+        if (signal.aborted) return STOPPED;
+        let got: Awaited<ReturnType<ContentGate['readWhole']>> | undefined;
+        try {
+          got = await this.gate.readWhole(uri, 'listed');
+        } catch {
+          got = undefined; // gone since findFiles listed it, or unreadable: nothing to search
+        }
+        if (got && 'text' in got) {
+          const found = await worker.match(got.text, report.room, GREP_FILE_TIMEOUT_MS, signal);
+          if ('stopped' in found) return STOPPED;
+          if ('timedOut' in found) return fail(`The pattern ${JSON.stringify(String(args.pattern))} took over ${GREP_FILE_TIMEOUT_MS / 1000} s on ${shown} and the search was stopped: it backtracks (nested quantifiers such as (a+)+ do). Search again with a simpler pattern.`);
+          if ('error' in found) return fail(`The search failed: ${found.error}`);
+          report.add(shown, got.text, found);
+        } else if (got && (got.refusal.reason === 'binary' || got.refusal.reason === 'too-large')) {
+          skipped++;
+        } // secret, ignored or leading outside: left out without a word
       }
-      if (got && 'text' in got) {
-        report.add(shown, got.text, re);
-        bytesSinceYield += got.text.length;
-      } else if (got && (got.refusal.reason === 'binary' || got.refusal.reason === 'too-large')) {
-        skipped++;
-      } // secret, ignored or leading outside: left out without a word
-      if (i % YIELD_EVERY_FILES === YIELD_EVERY_FILES - 1 || bytesSinceYield > YIELD_EVERY_BYTES) {
-        bytesSinceYield = 0;
-        await yieldNow();
-      }
+    } finally {
+      worker.dispose();
     }
     const notes: string[] = [];
     if (capped) notes.push(`Only the first ${MAX_GREP_FILES} files were searched; give a path or a glob to search the rest.`);
