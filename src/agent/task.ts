@@ -91,13 +91,22 @@ export class AgentTask {
   }
 
   async run(): Promise<void> {
+    // As a chat turn: the view hears of the task with its first words or before anything else
+    // about it, or after SHOW_TURN_AFTER_MS, so the first request does not wait for it.
+    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
+    try {
+      await this.runTask();
+    } finally {
+      // A task that ended by throwing is not announced after its end.
+      this.clock.clearTimeout(this.showSoon);
+    }
+  }
+
+  private async runTask(): Promise<void> {
     const { env, turn } = this;
     const signal = this.controller.signal;
     turn.mode = 'agent';
     turn.agentStop = undefined;
-    // As a chat turn: the view hears of the task with its first words or before anything else
-    // about it, or after SHOW_TURN_AFTER_MS, so the first request does not wait for it.
-    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
     const systemInfo = env.system();
     systemInfo.catch(() => undefined);
     const cc = await env.client();

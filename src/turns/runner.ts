@@ -77,12 +77,21 @@ export class TurnRun {
   }
 
   async run(): Promise<TurnOutcome> {
-    const { env, turn } = this;
-    const signal = this.controller.signal;
     // The view hears of the turn with its first words (see stream()), before anything else about
     // it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and a message
     // of its own, with the frame that draws it, would be in the way of the first answer text.
     this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
+    try {
+      return await this.runTurn();
+    } finally {
+      // A turn that ended by throwing is not announced after its end.
+      this.clock.clearTimeout(this.showSoon);
+    }
+  }
+
+  private async runTurn(): Promise<TurnOutcome> {
+    const { env, turn } = this;
+    const signal = this.controller.signal;
     // What the system prompt says (the instructions file is read for it) is read beside getting
     // the client, not after: both shape the request, neither needs the other.
     const system = env.system();

@@ -162,6 +162,15 @@ describe('turn runner', function () {
     client.dispose();
   });
 
+  it('a turn that ends by throwing before its words is not announced after its end', async () => {
+    const clock = new ManualClock();
+    const { env: e, posted, client } = env({ clock, system: async () => { throw new Error('the workspace went away'); } });
+    await assert.rejects(new TurnRun(e, newTurn('hi'), [], new AbortController()).run(), /went away/);
+    clock.tick();
+    assert.deepEqual(posted, [], 'no turnStart from the 50 ms timer for a turn already over');
+    client.dispose();
+  });
+
   it('Stop before the client is ready ends the turn and sends nothing', async () => {
     const controller = new AbortController();
     const { env: e, posted, client } = env({ client: async () => { controller.abort(); return { client, model: 'qwen3-coder-plus' }; } });
