@@ -324,6 +324,7 @@ export class AgentTask {
   // ------------------------------------------------------------------ endings
 
   private finish(status: StoredTurn['status'], finishReason: string): void {
+    this.showTurn();
     const { turn } = this;
     if (this.answeredBy && !turn.model) turn.model = this.answeredBy;
     turn.parts = this.live.snapshot();
@@ -339,8 +340,7 @@ export class AgentTask {
     this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd, ...(this.answeredBy ? { model: this.answeredBy } : {}) });
   }
 
-  /** A limit stopped the task: it is done as far as it got, and says why (the view offers Continue). */
-  /** Tells the view of the task, once. */
+  /** Tells the view of the task, once, as it started (streaming): before the task's end changes it. */
   private showTurn(): void {
     if (this.turnShown) return;
     this.turnShown = true;
@@ -354,6 +354,7 @@ export class AgentTask {
     this.env.post(m);
   }
 
+  /** A limit stopped the task: it is done as far as it got, and says why (the view offers Continue). */
   private halt(why: AgentStop): void {
     this.turn.agentStop = why;
     this.finish('done', 'agentStop');

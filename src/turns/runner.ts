@@ -158,6 +158,7 @@ export class TurnRun {
         },
       });
       batcher.flush();
+      this.showTurn(); // an answer with no words: shown now, as it started
       turn.parts = live.snapshot();
       turn.status = 'done';
       turn.finishReason = result.finishReason ?? 'stop';
@@ -181,7 +182,7 @@ export class TurnRun {
     }
   }
 
-  /** Tells the view of the turn, once. */
+  /** Tells the view of the turn, once, as it started (streaming): before the turn's end changes it. */
   private showTurn(): void {
     if (this.turnShown) return;
     this.turnShown = true;
@@ -196,6 +197,7 @@ export class TurnRun {
   }
 
   private stopped(): TurnOutcome {
+    this.showTurn();
     this.turn.status = 'stopped';
     this.turn.finishReason = 'cancelled';
     this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled' });
@@ -203,6 +205,7 @@ export class TurnRun {
   }
 
   private fail(error: TurnError): TurnOutcome {
+    this.showTurn();
     this.turn.status = 'error';
     this.turn.error = error;
     this.post({ type: 'turnError', turnId: this.turn.id, error });

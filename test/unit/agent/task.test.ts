@@ -356,11 +356,14 @@ describe('agent task runner', function () {
 
   it('a model without tool support gets a clear sentence, not a silent agent', async () => {
     fake.server.setScenario({ status: 400, json: { object: 'error', message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError', param: null, code: 400 } });
-    const { env } = setup();
+    const { env, posted } = setup();
     const turn = newTurn('go');
     await new AgentTask(env, turn, [], new AbortController()).run();
     assert.equal(turn.status, 'error');
     assert.match(turn.error!.message, /cannot call tools/);
+    // shown as it started (streaming), then failed: the view's turnError has a running task to end
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnError']);
+    assert.equal(posted[0]!.type === 'turnStart' && posted[0]!.turn.status, 'streaming');
   });
 
   it('sends DashScope the cache header and marks, so a long task is billed as cached input; other servers get neither', async () => {

@@ -9,6 +9,7 @@ import type { Clock } from '../../../src/turns/batcher';
 import { SHOW_TURN_AFTER_MS, TurnRun, type TurnEnv } from '../../../src/turns/runner';
 import type { StoredTurn } from '../../../src/turns/turn';
 import { clientFor, useFakeQwen } from '../qwen/helpers';
+import { dashscopeStream } from '../../fake-qwen/sse';
 
 /** Timers that only fire when the test says so. */
 class ManualClock implements Clock {
@@ -162,6 +163,20 @@ describe('turn runner', function () {
     client.dispose();
   });
 
+  it('an answer with no words at all: the turn is shown as it started (streaming), then ended', async () => {
+    fake.server.setScenario((ctx) => {
+      ctx.res.writeHead(200, { 'content-type': 'text/event-stream' });
+      ctx.res.end(dashscopeStream(ctx.model, ''));
+    });
+    const { env: e, posted, client } = env();
+    const turn = newTurn('say nothing');
+    await new TurnRun(e, turn, [], new AbortController()).run();
+    assert.equal(turn.status, 'done');
+    assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnEnd']);
+    assert.equal(posted[0]!.type === 'turnStart' && posted[0]!.turn.status, 'streaming');
+    client.dispose();
+  });
+
   it('a turn that ends by throwing before its words is not announced after its end', async () => {
     const clock = new ManualClock();
     const { env: e, posted, client } = env({ clock, system: async () => { throw new Error('the workspace went away'); } });
@@ -179,6 +194,8 @@ describe('turn runner', function () {
     assert.equal(turn.status, 'stopped');
     assert.equal(posts().length, 0);
     assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnEnd']);
+    // shown as it started: a turnStart saying 'stopped' would leave the view's turnEnd nothing to end
+    assert.equal(posted[0]!.type === 'turnStart' && posted[0]!.turn.status, 'streaming');
     client.dispose();
   });
 
@@ -240,6 +257,7 @@ describe('turn runner', function () {
     assert.equal(turn.status, 'error');
     assert.deepEqual(turn.error, { message: 'No API key is set.', actions: ['setApiKey'] });
     assert.deepEqual(posted.map((m) => m.type), ['turnStart', 'turnError']);
+    assert.equal(posted[0]!.type === 'turnStart' && posted[0]!.turn.status, 'streaming', 'shown as it started');
     assert.equal(posts().length, 0);
   });
 
