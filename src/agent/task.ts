@@ -318,6 +318,7 @@ export class AgentTask {
     this.turn.steps = this.steps;
     this.turn.usage = viewUsage(this.usage);
     if (this.usage) this.turn.costUsd = this.costUsd;
+    if (compacted) this.turn.compacted = compacted;
     this.post({ type: 'agentProgress', turnId: this.turn.id, steps: this.steps, usage: viewUsage(this.usage), costUsd: this.costUsd, ...(compacted ? { compacted } : {}) });
   }
 

@@ -288,7 +288,7 @@ export class ChatController implements vscode.Disposable {
       costUsd: undefined,
       finishReason: undefined,
       model: this.services.modelFor(),
-      ...(continuing ? {} : { steps: undefined, agentStop: undefined }),
+      ...(continuing ? {} : { steps: undefined, agentStop: undefined, compacted: undefined }),
     };
     this.conversations.replaceFrom(idx, turn);
     await this.run(turn, turns.slice(0, idx), continuing);

@@ -162,6 +162,8 @@ export const TurnSchema = z.object({
   /** agent: model requests made so far */
   steps: Count.optional(),
   agentStop: AgentStopSchema.optional(),
+  /** agent: older tool results shortened to fit the context window (the turn's note says so) */
+  compacted: Count.optional(),
   question: Text,
   /** the context that was sent with the question, shown under it */
   context: z.array(ContextChipSchema).max(200).default([]),

@@ -49,7 +49,6 @@ export class TurnView {
   private undoable = false;
   private undoRequested = false;
   /** older tool results were shortened in this task (agentProgress; not kept in the turn) */
-  private compacted = 0;
   /** each tool call's row, by call id */
   private readonly toolRows = new Map<string, HTMLElement>();
   /** calls the user answered whose row still waits for the host to move them on */
@@ -102,10 +101,6 @@ export class TurnView {
   /** The call that waits for the user, if any (calls run in order: at most one). */
   get waitingCall(): ToolCallPart | undefined {
     return this.turn.parts.find((p): p is ToolCallPart => p.kind === 'toolCall' && p.status === 'pending');
-  }
-
-  get compactedResults(): number {
-    return this.compacted;
   }
 
   // ------------------------------------------------------------ question
@@ -275,7 +270,7 @@ export class TurnView {
     this.turn.steps = progress.steps;
     if (progress.usage) this.turn.usage = progress.usage;
     if (progress.costUsd !== undefined) this.turn.costUsd = progress.costUsd;
-    if (progress.compacted !== undefined) this.compacted = progress.compacted;
+    if (progress.compacted !== undefined) this.turn.compacted = progress.compacted;
     this.renderNotesAndFooter();
   }
 
@@ -382,7 +377,7 @@ export class TurnView {
     if (turn.status === 'done' && turn.finishReason === 'length') notes.push(note('warning', t('cutOffNote')));
     if (turn.status === 'done' && turn.finishReason === 'content_filter') notes.push(note('warning', t('filteredNote')));
     if (turn.truncatedAt !== undefined) notes.push(note('warning', t('truncatedNote', formatNumber(turn.truncatedAt))));
-    if (this.compacted > 0) notes.push(note('fold', t('compactedNote')));
+    if ((turn.compacted ?? 0) > 0) notes.push(note('fold', t('compactedNote')));
     if (turn.agentStop) notes.push(note(turn.agentStop === 'interrupted' ? 'debug-disconnect' : 'warning', agentStopText(turn), 'agent-stop'));
     this.notesEl.replaceChildren(...notes);
 

@@ -252,6 +252,9 @@ describe('webview: agent turns (Chromium)', function () {
     assert.equal(await turn('t1').locator('.turn-notes').textContent(), '');
     await view.send({ type: 'agentProgress', turnId: 't1', steps: 40, compacted: 12 });
     assert.equal(await turn('t1').locator('.turn-notes').textContent(), 'Older tool results were shortened to fit the model’s context window.');
+    // Kept with the turn: a conversation reopened later still says so.
+    await init({ turns: [{ ...agentTurn('t1', 'long task', []), compacted: 12 }] });
+    assert.equal(await turn('t1').locator('.turn-notes').textContent(), 'Older tool results were shortened to fit the model’s context window.');
   });
 
   it('Undo task appears on the last task that changed files, posts undoTask and disables itself', async () => {

@@ -354,6 +354,26 @@ describe('agent task runner', function () {
     assert.ok(turn.costUsd! > 0.03);
   });
 
+  it('older tool results shortened to fit the context window: the turn keeps the count, so its note survives a reload', async () => {
+    // qwen-max's 32k window: three 30,000-character results do not fit beside each other.
+    script(
+      { calls: [{ name: 'read_file', args: '{"file_path":"a.log"}' }] },
+      { calls: [{ name: 'read_file', args: '{"file_path":"b.log"}' }] },
+      { calls: [{ name: 'read_file', args: '{"file_path":"c.log"}' }] },
+      'Read all three.',
+    );
+    const client = clientFor(fake.server);
+    const { env, host, posted } = setup({ client: async () => ({ client, model: 'qwen-max' }) });
+    host.answers.read_file = (c) => ({ status: 'done', content: `${String(c.args.file_path)}\n${'log line\n'.repeat(3_750)}` });
+    const turn = newTurn('read the logs');
+    await new AgentTask(env, turn, [], new AbortController()).run();
+    assert.equal(turn.status, 'done');
+    assert.ok((turn.compacted ?? 0) > 0, `compacted: ${turn.compacted}`);
+    const progress = posted.filter((m) => m.type === 'agentProgress').at(-1);
+    assert.equal(progress?.type === 'agentProgress' && progress.compacted, turn.compacted, 'the view was told the same count');
+    client.dispose();
+  });
+
   it('a model without tool support gets a clear sentence, not a silent agent', async () => {
     fake.server.setScenario({ status: 400, json: { object: 'error', message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError', param: null, code: 400 } });
     const { env, posted } = setup();
