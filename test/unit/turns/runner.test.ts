@@ -304,6 +304,34 @@ describe('turn runner', function () {
     client.dispose();
   });
 
+  it('an earlier agent task is sent with the tool calls it made (arguments cut short), then its words', async () => {
+    const { env: e, client } = env();
+    const call = (id: string, name: string, args: string, status: 'done' | 'denied' | 'error') => ({ kind: 'toolCall' as const, id, name, args, status, step: 1, result: 'a long result that is not sent again' });
+    const history: StoredTurn[] = [
+      newTurn('fix the parser', {
+        id: 'h1', status: 'done', mode: 'agent', parts: [
+          { kind: 'text', text: 'Reading it first.' },
+          call('c1', 'read_file', '{"file_path":"src/parse.ts"}', 'done'),
+          call('c2', 'edit', `{"file_path":"src/parse.ts","old_string":"${'x'.repeat(300)}"}`, 'done'),
+          call('c3', 'run_shell_command', '{"command":"rm -rf build"}', 'denied'),
+          { kind: 'text', text: 'Fixed the off-by-one in parse().' },
+        ],
+      }),
+    ];
+    await new TurnRun(e, newTurn('[[scenario:explain-code]] what did you change?'), history, new AbortController()).run();
+    const body = posts()[0]!.body as { messages: { role: string; content: string }[] };
+    const answer = body.messages[2]!;
+    assert.equal(answer.role, 'assistant');
+    const lines = answer.content.split('\n');
+    assert.equal(lines[0], '[Tool calls made in this task, in order:');
+    assert.equal(lines[1], '- read_file {"file_path":"src/parse.ts"}: done');
+    assert.ok(lines[2]!.startsWith('- edit {"file_path":"src/parse.ts","old_string":"xxx') && lines[2]!.endsWith('…: done') && lines[2]!.length < 260, lines[2]);
+    assert.equal(lines[3], '- run_shell_command {"command":"rm -rf build"}: denied by the user]');
+    assert.ok(answer.content.endsWith(']\n\nReading it first.\n\nFixed the off-by-one in parse().'), answer.content);
+    assert.ok(!answer.content.includes('a long result'), 'results are not sent again');
+    client.dispose();
+  });
+
   it('earlier turns are sent as history from their text parts', async () => {
     const { env: e, client } = env();
     const history: StoredTurn[] = [
