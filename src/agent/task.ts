@@ -12,7 +12,8 @@ import type { ChatMessage, ToolCall, Usage } from '../qwen/types';
 import { DeltaBatcher, realClock, type Clock } from '../turns/batcher';
 import { LiveParts } from '../turns/liveParts';
 import { buildMessages } from '../turns/promptMessages';
-import { SHOW_TURN_AFTER_MS, turnError, type ChatStreamer } from '../turns/runner';
+import { TurnAnnouncer } from '../turns/announcer';
+import { turnError, type ChatStreamer } from '../turns/runner';
 import { viewOf, viewUsage, type StoredTurn } from '../turns/turn';
 import { parseCallArgs } from './callArgs';
 import { CallIds } from './callIds';
@@ -57,10 +58,8 @@ export class AgentTask {
   private messages: TaskMessages | undefined;
   private emptyToolStep = 0;
   private answeredBy: string | undefined;
-  /** whether the view has been told of the task (turnStart) */
-  private turnShown = false;
-  /** shows the task if its first request is slow to leave */
-  private showSoon: unknown;
+  /** when the view hears of the task (turnStart), as of a chat turn */
+  private readonly announcer: TurnAnnouncer;
 
   /**
    * `turn`: in its conversation, status 'streaming', mode 'agent'; `continuing`: its parts are a
@@ -75,6 +74,7 @@ export class AgentTask {
     usedIds: Iterable<string> = [],
   ) {
     this.live = new LiveParts(turn.parts);
+    this.announcer = new TurnAnnouncer(this.clock, () => this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } }));
     this.ids = new CallIds(usedIds);
     for (const p of turn.parts) if (p.kind === 'toolCall') this.ids.claim(p.id, turn.id, 0, 0);
     this.steps = continuing ? (turn.steps ?? 0) : 0;
@@ -91,14 +91,11 @@ export class AgentTask {
   }
 
   async run(): Promise<void> {
-    // As a chat turn: the view hears of the task with its first words or before anything else
-    // about it, or after SHOW_TURN_AFTER_MS, so the first request does not wait for it.
-    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
+    this.announcer.start();
     try {
       await this.runTask();
     } finally {
-      // A task that ended by throwing is not announced after its end.
-      this.clock.clearTimeout(this.showSoon);
+      this.announcer.stop();
     }
   }
 
@@ -202,7 +199,7 @@ export class AgentTask {
       if (b.reasoning) live.append('reasoning', b.reasoning);
       if (b.text) live.append('text', b.text);
       // The first words come with the task itself (its parts hold them): one message, one frame.
-      if (!this.turnShown) return this.showTurn();
+      if (!this.announcer.shown) return this.announcer.show();
       env.post({ type: 'delta', turnId: turn.id, ...b });
     }, undefined, this.clock);
     // Text is shown as it comes, except from where Qwen's XML call markup may begin: that is held
@@ -325,7 +322,7 @@ export class AgentTask {
   // ------------------------------------------------------------------ endings
 
   private finish(status: StoredTurn['status'], finishReason: string): void {
-    this.showTurn();
+    this.announcer.show();
     const { turn } = this;
     if (this.answeredBy && !turn.model) turn.model = this.answeredBy;
     turn.parts = this.live.snapshot();
@@ -341,17 +338,9 @@ export class AgentTask {
     this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason, steps: this.steps, usage: this.turn.usage, costUsd: this.turn.costUsd, ...(this.answeredBy ? { model: this.answeredBy } : {}) });
   }
 
-  /** Tells the view of the task, once, as it started (streaming): before the task's end changes it. */
-  private showTurn(): void {
-    if (this.turnShown) return;
-    this.turnShown = true;
-    this.clock.clearTimeout(this.showSoon);
-    this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } });
-  }
-
   /** A message about the task: the view hears of the task itself first. */
   private post(m: HostToWebview): void {
-    this.showTurn();
+    this.announcer.show();
     this.env.post(m);
   }
 

@@ -9,6 +9,7 @@ import { estimateCost, getModelInfo } from '../qwen/catalog';
 import { isQwenError } from '../qwen/errors';
 import { errorActions } from '../qwen/errorActions';
 import type { ChatRequest, ChatResult, StreamOptions, Usage } from '../qwen/types';
+import { TurnAnnouncer } from './announcer';
 import { DeltaBatcher, realClock, type Clock } from './batcher';
 import { LiveParts } from './liveParts';
 import { buildMessages } from './promptMessages';
@@ -37,9 +38,6 @@ export interface TurnEnv {
   clock?: Clock;
 }
 
-/** Longest a turn waits to be shown for its first words: under what a user notices. */
-export const SHOW_TURN_AFTER_MS = 50;
-
 export interface TurnOutcome {
   /** the answer passed MAX_TURN_TEXT: the rest was dropped and the request stopped */
   truncated: boolean;
@@ -53,10 +51,8 @@ export interface TurnOutcome {
 export class TurnRun {
   private readonly live: LiveParts;
   private truncated = false;
-  /** whether the view has been told of the turn (turnStart) */
-  private turnShown = false;
-  /** shows the turn if its request is slow to leave (a locked keyring, a model list to fetch first) */
-  private showSoon: unknown;
+  /** when the view hears of the turn (turnStart) */
+  private readonly announcer: TurnAnnouncer;
 
   constructor(
     private readonly env: TurnEnv,
@@ -66,6 +62,7 @@ export class TurnRun {
     private readonly continuing = false,
   ) {
     this.live = new LiveParts(turn.parts);
+    this.announcer = new TurnAnnouncer(this.clock, () => this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } }));
   }
 
   parts(): TurnPart[] {
@@ -77,15 +74,11 @@ export class TurnRun {
   }
 
   async run(): Promise<TurnOutcome> {
-    // The view hears of the turn with its first words (see stream()), before anything else about
-    // it, or after SHOW_TURN_AFTER_MS. Telling the view does not shape the request, and a message
-    // of its own, with the frame that draws it, would be in the way of the first answer text.
-    this.showSoon = this.clock.setTimeout(() => this.showTurn(), SHOW_TURN_AFTER_MS);
+    this.announcer.start();
     try {
       return await this.runTurn();
     } finally {
-      // A turn that ended by throwing is not announced after its end.
-      this.clock.clearTimeout(this.showSoon);
+      this.announcer.stop();
     }
   }
 
@@ -117,7 +110,7 @@ export class TurnRun {
     const confirmAbove = env.confirmAboveTokens();
     if (confirmAbove > 0 && built.promptTokens > confirmAbove) {
       const costUsd = estimateCost(cc.model, { promptTokens: built.promptTokens, completionTokens: 0, totalTokens: built.promptTokens }) ?? null;
-      this.showTurn();
+      this.announcer.show();
       const answer = await env.ask({ kind: 'largeContext', tokens: built.promptTokens, costUsd, contextWindow: info.contextWindow }, signal);
       if (answer?.kind !== 'largeContext' || !answer.send || signal.aborted) return this.stopped();
     }
@@ -133,7 +126,7 @@ export class TurnRun {
       if (b.text) live.append('text', b.text);
       // The first words come with the turn itself (its parts hold them): one message for the view
       // to apply and one frame to draw, as for a single chunk posted to a bare webview.
-      if (!this.turnShown) return this.showTurn();
+      if (!this.announcer.shown) return this.announcer.show();
       this.env.post({ type: 'delta', turnId: turn.id, ...b });
     }, undefined, this.clock);
     // Past the cap the rest is dropped and the request stopped: the view and the conversation
@@ -158,7 +151,7 @@ export class TurnRun {
         },
       });
       batcher.flush();
-      this.showTurn(); // an answer with no words: shown now, as it started
+      this.announcer.show(); // an answer with no words: shown now, as it started
       turn.parts = live.snapshot();
       turn.status = 'done';
       turn.finishReason = result.finishReason ?? 'stop';
@@ -182,22 +175,14 @@ export class TurnRun {
     }
   }
 
-  /** Tells the view of the turn, once, as it started (streaming): before the turn's end changes it. */
-  private showTurn(): void {
-    if (this.turnShown) return;
-    this.turnShown = true;
-    this.clock.clearTimeout(this.showSoon);
-    this.env.post({ type: 'turnStart', turn: { ...viewOf(this.turn), parts: this.parts() } });
-  }
-
   /** A message about the turn: the view hears of the turn itself first. */
   private post(m: HostToWebview): void {
-    this.showTurn();
+    this.announcer.show();
     this.env.post(m);
   }
 
   private stopped(): TurnOutcome {
-    this.showTurn();
+    this.announcer.show();
     this.turn.status = 'stopped';
     this.turn.finishReason = 'cancelled';
     this.post({ type: 'turnEnd', turnId: this.turn.id, finishReason: 'cancelled' });
@@ -205,7 +190,7 @@ export class TurnRun {
   }
 
   private fail(error: TurnError): TurnOutcome {
-    this.showTurn();
+    this.announcer.show();
     this.turn.status = 'error';
     this.turn.error = error;
     this.post({ type: 'turnError', turnId: this.turn.id, error });

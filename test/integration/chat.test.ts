@@ -16,7 +16,7 @@ function recorded(name: string): { content: string; reasoning: string } {
 import { ConversationStore } from '../../src/chat/store';
 import type { TurnPart } from '../../src/protocol/messages';
 import { joinedText } from '../../src/protocol/parts';
-import { SHOW_TURN_AFTER_MS } from '../../src/turns/runner';
+import { SHOW_TURN_AFTER_MS } from '../../src/turns/announcer';
 import type { QwenTestApi } from '../../src/extension';
 import { activateQwen, captureMessages, setUserSetting, stopFakeQwen, useFakeQwen, waitFor } from './helpers';
 
